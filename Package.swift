@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+//
+// Strata: a storage engine whose storage layer is a plugin, and the harness that
+// measures it. See README.md for the layer diagram; dependencies point down only.
+import PackageDescription
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "StrataStore", targets: ["StrataStore"]),
+        .library(name: "StrataStoreTesting", targets: ["StrataStoreTesting"]),
+        .library(name: "StrataBackends", targets: ["StrataBackends"]),
+        .library(name: "StrataFaults", targets: ["StrataFaults"]),
+        .library(name: "StrataTrie", targets: ["StrataTrie"]),
+        .library(name: "StrataRocksDB", targets: ["StrataRocksDB"]),
+        .library(name: "StrataLMDB", targets: ["StrataLMDB"]),
+        .library(name: "StrataDocument", targets: ["StrataDocument"]),
+        .library(name: "StrataSpatial", targets: ["StrataSpatial"]),
+        .library(name: "StrataWire", targets: ["StrataWire"]),
+        .executable(name: "strata", targets: ["strata"]),
+    ],
+    traits: [
+        .trait(name: "RocksDB", description: "The RocksDB backend (needs librocksdb-dev)."),
+        .trait(name: "LMDB", description: "The LMDB backend (needs liblmdb-dev)."),
+        .trait(name: "Jemalloc", description: "Link jemalloc as the process allocator (needs libjemalloc-dev)."),
+        .default(enabledTraits: ["RocksDB", "LMDB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The plugin seam: no dependencies beyond the standard library.
+        .target(name: "StrataStore"),
+        .target(name: "StrataStoreTesting", dependencies: ["StrataStore"]),
+
+        // System libraries, one module map each.
+        .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
+        .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
+
+        // Backends. Each conforms to `Store`; none imports another.
+        .target(
+            name: "StrataRocksDB",
+            dependencies: ["StrataStore", .target(name: "CRocksDB", condition: .when(traits: ["RocksDB"]))]
+        ),
+        .target(
+            name: "StrataLMDB",
+            dependencies: ["StrataStore", .target(name: "CLMDB", condition: .when(traits: ["LMDB"]))]
+        ),
+        .target(name: "StrataTrie", dependencies: ["StrataStore"]),
+        .target(name: "StrataFaults", dependencies: ["StrataStore"]),
+
+        // The registry: the one place (with the CLI) that knows every backend.
+        .target(
+            name: "StrataBackends",
+            dependencies: ["StrataStore", "StrataRocksDB", "StrataLMDB", "StrataTrie", "StrataFaults"]
+        ),
+
+        // Layers above the seam.
+        .target(name: "StrataDocument"),
+        .target(name: "StrataSpatial", dependencies: ["StrataStore"]),
+        .target(name: "StrataWire"),
+
+        .executableTarget(
+            name: "strata",
+            dependencies: [
+                "StrataBackends",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"])),
+            ]
+        ),
+
+        .testTarget(name: "StrataStoreTests", dependencies: ["StrataStore", "StrataStoreTesting"]),
+        .testTarget(name: "StrataTrieTests", dependencies: ["StrataTrie", "StrataStoreTesting"]),
+        .testTarget(name: "StrataRocksDBTests", dependencies: ["StrataRocksDB", "StrataStoreTesting"]),
+        .testTarget(name: "StrataLMDBTests", dependencies: ["StrataLMDB", "StrataStoreTesting"]),
+        .testTarget(name: "StrataFaultsTests", dependencies: ["StrataFaults", "StrataTrie", "StrataStoreTesting"]),
+        .testTarget(name: "StrataDocumentTests", dependencies: ["StrataDocument"]),
+        .testTarget(name: "StrataSpatialTests", dependencies: ["StrataSpatial"]),
+        .testTarget(name: "StrataWireTests", dependencies: ["StrataWire"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// StrataBackends: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataDocument: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataFaults: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataLMDB: see DESIGN.md.

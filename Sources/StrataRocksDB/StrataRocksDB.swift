@@ -1,0 +1,1 @@
+// StrataRocksDB: see DESIGN.md.

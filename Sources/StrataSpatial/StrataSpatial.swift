@@ -1,0 +1,1 @@
+// StrataSpatial: see DESIGN.md.

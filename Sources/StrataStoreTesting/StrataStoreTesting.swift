@@ -1,0 +1,1 @@
+// StrataStoreTesting: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataTrie: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataWire: see DESIGN.md.
