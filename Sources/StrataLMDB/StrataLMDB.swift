@@ -1,1 +1,0 @@
-// StrataLMDB: see DESIGN.md.
