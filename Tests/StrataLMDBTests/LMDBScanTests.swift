@@ -52,7 +52,7 @@ struct LMDBScanTests {
                     #expect(try txn.scan(in: cf, range: range, reverse: true).map(\.key) == want.reversed(), "reverse \(range)")
                 }
             }
-            var cursor = try txn.makeCursor(in: cf, range: .prefix([0x62]), reverse: false)
+            let cursor = try txn.makeCursor(in: cf, range: .prefix([0x62]), reverse: false)
             #expect(try cursor.next())
             cursor.withEntry { k, _ in #expect(Array(k) == [0x62]) }
             #expect(try !cursor.next())
@@ -88,13 +88,13 @@ struct LMDBScanTests {
         try store.write { txn throws in
             for i in 0..<100 { try txn.put(b(String(format: "k%03d", i)), b("v"), in: cf) }
             // Left open on purpose: commit must close it exactly once.
-            var open = try txn.makeCursor(in: cf, range: .all, reverse: false)
+            let open = try txn.makeCursor(in: cf, range: .all, reverse: false)
             #expect(try open.next())
             #expect(try txn.scan(in: cf, range: .prefix(b("k05"))).count == 10)
         }
         for _ in 0..<3 {
             try store.read { txn throws in
-                var c = try txn.makeCursor(in: cf, range: .all, reverse: true)
+                let c = try txn.makeCursor(in: cf, range: .all, reverse: true)
                 #expect(try c.next())
             }
         }
