@@ -27,6 +27,9 @@ public final class LMDBTransaction: WriteTransaction {
 
     /// The LMDB transaction; nil once committed or aborted.
     private(set) var handle: OpaquePointer?
+    /// `handle` while operations may use it: nil once finished or failed. Kept in a
+    /// raw allocation so the per-operation check pays no dynamic exclusivity check.
+    private let live: UnsafeMutablePointer<OpaquePointer?>
     /// True for `MDB_RDONLY` transactions.
     let isReadOnly: Bool
     /// `mdb_env_get_maxkeysize` of the environment.
@@ -42,6 +45,8 @@ public final class LMDBTransaction: WriteTransaction {
 
     init(handle: OpaquePointer, env: OpaquePointer, readOnly: Bool, maxKeySize: Int) {
         self.handle = handle
+        self.live = .allocate(capacity: 1)
+        self.live.initialize(to: handle)
         self.env = env
         self.isReadOnly = readOnly
         self.maxKeySize = maxKeySize
@@ -53,6 +58,7 @@ public final class LMDBTransaction: WriteTransaction {
             closeCursors()
             mdb_txn_abort(handle)
         }
+        live.deallocate()
     }
 
     // MARK: Reads
@@ -147,7 +153,7 @@ public final class LMDBTransaction: WriteTransaction {
     /// The live transaction handle, or `transactionFinished`.
     @inline(__always)
     private func usable() throws -> OpaquePointer {
-        guard let handle, failure == nil else { throw finishedError() }
+        guard let handle = live.pointee else { throw finishedError() }
         return handle
     }
 
@@ -192,6 +198,7 @@ public final class LMDBTransaction: WriteTransaction {
         let error = storeError(lmdb: rc, operation)
         if !isReadOnly {
             if failure == nil { failure = error }
+            live.pointee = nil
             if rc == MDB_MAP_FULL && mapFullAt == nil {
                 var info = MDB_envinfo()
                 mdb_env_info(env, &info)
@@ -222,6 +229,7 @@ public final class LMDBTransaction: WriteTransaction {
         guard let handle else { return 0 }
         closeCursors()
         self.handle = nil
+        live.pointee = nil
         return mdb_txn_commit(handle)
     }
 
@@ -230,6 +238,7 @@ public final class LMDBTransaction: WriteTransaction {
         guard let handle else { return }
         closeCursors()
         self.handle = nil
+        live.pointee = nil
         mdb_txn_abort(handle)
     }
 
