@@ -18,7 +18,7 @@ final class File {
     private(set) var descriptor: Int32
 
     /// Opens `path` with `flags` (creating it with mode 0644 when `O_CREAT` is set).
-    init(path: String, flags: Int32) throws(StoreError) {
+    init(path: String, flags: Int32) throws {
         self.path = path
         let fd = Glibc.open(path, flags | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw systemError("open", path: path) }
@@ -30,7 +30,7 @@ final class File {
     }
 
     /// Closes the descriptor now.
-    func close() throws(StoreError) {
+    func close() throws {
         guard descriptor >= 0 else { return }
         let fd = descriptor
         descriptor = -1
@@ -38,14 +38,14 @@ final class File {
     }
 
     /// The file's size in bytes.
-    func size() throws(StoreError) -> Int {
+    func size() throws -> Int {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw systemError("fstat", path: path) }
         return Int(info.st_size)
     }
 
     /// Writes all of `bytes` at `offset`, retrying short writes and `EINTR`.
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(StoreError) {
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         var done = 0
         while done < bytes.count {
             let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
@@ -59,7 +59,7 @@ final class File {
     }
 
     /// Reads the whole file.
-    func readAll() throws(StoreError) -> [UInt8] {
+    func readAll() throws -> [UInt8] {
         let total = try size()
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
@@ -81,21 +81,21 @@ final class File {
     }
 
     /// Flushes data (and the metadata needed to read it) to stable storage.
-    func syncData() throws(StoreError) {
+    func syncData() throws {
         while fdatasync(descriptor) != 0 {
             if errno != EINTR { throw systemError("fdatasync", path: path) }
         }
     }
 
     /// Flushes data and metadata to stable storage.
-    func sync() throws(StoreError) {
+    func sync() throws {
         while fsync(descriptor) != 0 {
             if errno != EINTR { throw systemError("fsync", path: path) }
         }
     }
 
     /// Cuts or extends the file to `length` bytes.
-    func truncate(to length: Int) throws(StoreError) {
+    func truncate(to length: Int) throws {
         while ftruncate(descriptor, off_t(length)) != 0 {
             if errno != EINTR { throw systemError("ftruncate", path: path) }
         }
@@ -103,7 +103,7 @@ final class File {
 
     /// Takes an exclusive `flock` without waiting; throws `io` when another
     /// open file description (another process, or another store) holds it.
-    func lockExclusively(what: String) throws(StoreError) {
+    func lockExclusively(what: String) throws {
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
             if errno == EWOULDBLOCK {
@@ -115,19 +115,19 @@ final class File {
 }
 
 /// Renames `from` to `to` atomically, replacing `to`.
-func renameFile(_ from: String, to: String) throws(StoreError) {
+func renameFile(_ from: String, to: String) throws {
     guard rename(from, to) == 0 else { throw systemError("rename to '\(to)' of", path: from) }
 }
 
 /// Makes the directory's entries (creations, renames) durable.
-func syncDirectory(_ path: String) throws(StoreError) {
+func syncDirectory(_ path: String) throws {
     let dir = try File(path: path, flags: O_RDONLY | O_DIRECTORY)
     try dir.sync()
     try dir.close()
 }
 
 /// Creates directory `path` unless it exists. Returns whether it existed.
-func ensureDirectory(_ path: String, create: Bool) throws(StoreError) {
+func ensureDirectory(_ path: String, create: Bool) throws {
     var info = stat()
     if stat(path, &info) == 0 {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
