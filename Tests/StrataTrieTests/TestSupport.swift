@@ -15,6 +15,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// A fresh temporary directory, removed when the body returns or throws.
+@discardableResult
 func withTemporaryDirectory<R>(_ body: (String) throws -> R) throws -> R {
     let path = NSTemporaryDirectory() + "strata-trie-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
