@@ -35,19 +35,42 @@
 // and is copied in turn when the walk descends into it.
 
 /// One node of the trie; see the layout drawn at the top of this file.
+///
+/// Besides the arrays, the node caches in its own object the segment's length
+/// and, for up to 16 children, the first bytes packed into two words, so that
+/// a lookup touches one cache line per level (plus the children buffer) and
+/// reads a segment's bytes only when the segment is longer than one byte.
+///
+/// `@exclusivity(unchecked)`: a node is mutated only by the single writer that
+/// uniquely owns it, and no access in this module overlaps another to the same
+/// property, so the dynamic exclusivity checks (a third of insert time) are
+/// dropped.
 final class Node {
-    var segment: [UInt8]
-    var value: [UInt8]?
-    var firstBytes: [UInt8]
-    var children: [Node]
-    var count: Int
+    @exclusivity(unchecked) var segment: [UInt8] {
+        didSet { segmentLength = segment.count }
+    }
+    @exclusivity(unchecked) var value: [UInt8]?
+    @exclusivity(unchecked) var firstBytes: [UInt8] {
+        didSet { packFirstBytes() }
+    }
+    @exclusivity(unchecked) var children: [Node]
+    @exclusivity(unchecked) var count: Int
+    /// `segment.count`.
+    @exclusivity(unchecked) private(set) var segmentLength: Int
+    /// `firstBytes.count`.
+    @exclusivity(unchecked) private(set) var childCount: Int = 0
+    /// `firstBytes[0..<8]` and `firstBytes[8..<16]`, byte i in bits 8i..<8i+8.
+    @exclusivity(unchecked) private var packedLow: UInt64 = 0
+    @exclusivity(unchecked) private var packedHigh: UInt64 = 0
 
     init(segment: [UInt8], value: [UInt8]?, firstBytes: [UInt8] = [], children: [Node] = [], count: Int) {
         self.segment = segment
+        self.segmentLength = segment.count
         self.value = value
         self.firstBytes = firstBytes
         self.children = children
         self.count = count
+        packFirstBytes()
     }
 
     /// A shallow copy: the child nodes (and array buffers) are shared.
@@ -55,21 +78,35 @@ final class Node {
         Node(segment: segment, value: value, firstBytes: firstBytes, children: children, count: count)
     }
 
+    private func packFirstBytes() {
+        childCount = firstBytes.count
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for (i, b) in firstBytes.prefix(16).enumerated() {
+            if i < 8 { low |= UInt64(b) << (8 * i) } else { high |= UInt64(b) << (8 * (i - 8)) }
+        }
+        packedLow = low
+        packedHigh = high
+    }
+
     /// The position of the child whose segment starts with `byte`, or the
     /// position where such a child would be inserted.
     @inline(__always)
     func childIndex(_ byte: UInt8) -> (index: Int, found: Bool) {
-        firstBytes.withUnsafeBufferPointer { fb in
-            let n = fb.count
-            if n <= 8 {
-                var i = 0
-                while i < n {
-                    let c = fb[i]
-                    if c >= byte { return (i, c == byte) }
-                    i += 1
-                }
-                return (n, false)
+        let n = childCount
+        if n <= 16 {
+            var word = packedLow
+            var i = 0
+            while i < n {
+                if i == 8 { word = packedHigh }
+                let c = UInt8(truncatingIfNeeded: word)
+                if c >= byte { return (i, c == byte) }
+                word >>= 8
+                i += 1
             }
+            return (n, false)
+        }
+        return firstBytes.withUnsafeBufferPointer { fb in
             var lo = 0
             var hi = n
             while lo < hi {
@@ -118,18 +155,20 @@ struct Trie {
             let (i, found) = node.childIndex(key[offset])
             guard found else { return nil }
             let child = node.children[i]
-            let length = child.segment.withUnsafeBufferPointer { s -> Int in
-                let len = s.count
-                guard n - offset >= len else { return -1 }
+            let length = child.segmentLength
+            guard n - offset >= length else { return nil }
+            if length > 1 {
                 // The first byte matched already.
-                var k = 1
-                while k < len {
-                    if s[k] != key[offset + k] { return -1 }
-                    k += 1
+                let matched = child.segment.withUnsafeBufferPointer { s -> Bool in
+                    var k = 1
+                    while k < length {
+                        if s[k] != key[offset + k] { return false }
+                        k += 1
+                    }
+                    return true
                 }
-                return len
+                guard matched else { return nil }
             }
-            guard length > 0 else { return nil }
             offset += length
             node = child
         }
