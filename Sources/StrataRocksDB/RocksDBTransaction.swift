@@ -97,6 +97,7 @@ public final class RocksDBTransaction: WriteTransaction {
     }
 
     private func closeIterators() {
+        if iterators.isEmpty { return }
         for box in iterators { box.destroy() }
         iterators.removeAll()
     }
