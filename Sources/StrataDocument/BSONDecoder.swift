@@ -61,7 +61,7 @@ public struct BSONDecoder: Sendable {
             let inner = end - 1
             var p = start + 4
             while true {
-                let type = try scanner.byte(p, limit: end)
+                let type = try scanner.elementType(p, limit: end)
                 if type == 0 {
                     guard p == inner else { throw .corrupt("document terminator before its declared end", at: p) }
                     return end
@@ -141,7 +141,7 @@ public struct BSONDecoder: Sendable {
             case 0x7F: return (.maxKey, p)
             case 0xFF: return (.minKey, p)
             default:
-                throw .corrupt("unknown BSON type 0x\(Hex.encode([type]))", at: p - 1)
+                throw .corrupt("unknown BSON type 0x\(Hex.encode([type]))", at: p)
             }
         }
     }

@@ -25,6 +25,15 @@ struct BSONScanner {
         return Array(UnsafeRawBufferPointer(rebasing: base[at..<at + count]))
     }
 
+    /// The element type byte at `at`: 0x00 (end of document) or a known BSON type.
+    func elementType(_ at: Int, limit: Int) throws(DocumentError) -> UInt8 {
+        let type = try byte(at, limit: limit)
+        guard type == 0 || BSONType(rawValue: type) != nil else {
+            throw .corrupt("unknown BSON type 0x\(Hex.encode([type]))", at: at)
+        }
+        return type
+    }
+
     /// The end (one past the NUL) of the cstring at `at`.
     func cstringEnd(_ at: Int, limit: Int) throws(DocumentError) -> Int {
         var p = at
@@ -70,6 +79,7 @@ struct BSONScanner {
 
     /// The end of a value of BSON type `type` starting at `at`. Checks every
     /// length against `limit` but not the contents of strings or documents.
+    /// `type` must have come from `elementType`.
     func valueEnd(type: UInt8, _ at: Int, limit: Int) throws(DocumentError) -> Int {
         func fixed(_ n: Int) throws(DocumentError) -> Int {
             guard limit - at >= n else { throw .corrupt("truncated value of type 0x\(Hex.encode([type]))", at: at) }
@@ -99,7 +109,7 @@ struct BSONScanner {
             guard n >= 14, limit - at >= n else { throw .corrupt("bad code-with-scope length \(n)", at: at) }
             return at + n
         default:
-            throw .corrupt("unknown BSON type 0x\(Hex.encode([type]))", at: at - 1)
+            throw .corrupt("unknown BSON type 0x\(Hex.encode([type]))", at: at)
         }
     }
 }

@@ -88,7 +88,7 @@ public struct RawDocument: Sendable {
                 var index = 0
                 var found: (type: UInt8, valueStart: Int, valueEnd: Int)?
                 while true {
-                    let type = try scanner.byte(p, limit: docEnd)
+                    let type = try scanner.elementType(p, limit: docEnd)
                     if type == 0 { return nil }
                     let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
                     let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
@@ -164,7 +164,7 @@ public struct RawDocument: Sendable {
             let field = try typedThrows { try d.storage.withUnsafeBytes { raw throws(DocumentError) -> RawField? in
                 let scanner = BSONScanner(base: raw)
                 let inner = d.end - 1
-                let type = try scanner.byte(p, limit: d.end)
+                let type = try scanner.elementType(p, limit: d.end)
                 if type == 0 {
                     guard p == inner else { throw .corrupt("document terminator before its declared end", at: p) }
                     return nil
