@@ -25,14 +25,27 @@ enum Corpus {
         var file: String
         var description: String
         var hex: String
-        var extJSON: String?
+        var canonicalExtJSON: String?
+        var relaxedExtJSON: String?
         var lossy: Bool
+        init(
+            file: String, description: String, hex: String, canonicalExtJSON: String? = nil,
+            relaxedExtJSON: String? = nil, lossy: Bool
+        ) {
+            self.file = file
+            self.description = description
+            self.hex = hex
+            self.canonicalExtJSON = canonicalExtJSON
+            self.relaxedExtJSON = relaxedExtJSON
+            self.lossy = lossy
+        }
         var testDescription: String { "\(file): \(description)" }
     }
 
-    static func load() -> (valid: [Case], decodeErrors: [Case]) {
+    static func load() -> (valid: [Case], decodeErrors: [Case], parseErrors: [Case]) {
         var valid: [Case] = []
         var errors: [Case] = []
+        var parseErrors: [Case] = []
         for file in files {
             guard let text = TestFiles.read(directory + "/" + file),
                 case .object(let top) = try? JSONValue.parse(text)
@@ -45,10 +58,15 @@ enum Corpus {
                     guard case .string(let d) = field(c, "description"),
                         case .string(let hex) = field(c, "canonical_bson")
                     else { continue }
-                    var ext: String?
-                    if case .string(let e) = field(c, "relaxed_extjson") ?? field(c, "canonical_extjson") { ext = e }
+                    var canonical: String?
+                    var relaxed: String?
+                    if case .string(let e) = field(c, "canonical_extjson") { canonical = e }
+                    if case .string(let e) = field(c, "relaxed_extjson") { relaxed = e }
                     let lossy = field(c, "lossy") == .bool(true)
-                    valid.append(Case(file: file, description: d, hex: hex, extJSON: ext, lossy: lossy))
+                    valid.append(
+                        Case(
+                            file: file, description: d, hex: hex, canonicalExtJSON: canonical,
+                            relaxedExtJSON: relaxed ?? canonical, lossy: lossy))
                 }
             }
             if case .array(let cases) = field(top, "decodeErrors") {
@@ -56,11 +74,22 @@ enum Corpus {
                     guard case .string(let d) = field(c, "description"), case .string(let hex) = field(c, "bson") else {
                         continue
                     }
-                    errors.append(Case(file: file, description: d, hex: hex, extJSON: nil, lossy: false))
+                    errors.append(Case(file: file, description: d, hex: hex, lossy: false))
+                }
+            }
+            if case .array(let cases) = field(top, "parseErrors") {
+                let isDecimal = field(top, "bson_type") == .string("0x13")
+                for case .object(let c) in cases {
+                    guard case .string(let d) = field(c, "description"), case .string(let text) = field(c, "string") else {
+                        continue
+                    }
+                    // Decimal files give the bare decimal string; the others a whole document.
+                    let json = isDecimal ? "{\"d\": {\"$numberDecimal\": \(JSONValue.string(text).text())}}" : text
+                    parseErrors.append(Case(file: file, description: d, hex: "", canonicalExtJSON: json, lossy: false))
                 }
             }
         }
-        return (valid, errors)
+        return (valid, errors, parseErrors)
     }
 
     static let cases = load()
@@ -100,5 +129,33 @@ struct BSONCorpusTests {
         } throws: { error in
             (error as? DocumentError)?.code == .corrupt
         }
+    }
+}
+
+@Suite("BSON corpus, Extended JSON", .enabled(if: Corpus.isPresent, "BSON corpus not found at ../shared/testdata/bson-corpus"))
+struct ExtendedJSONCorpusTests {
+    @Test("canonical Extended JSON parses to the canonical BSON bytes", arguments: Corpus.cases.valid)
+    func canonicalParses(_ c: Corpus.Case) throws {
+        guard let json = c.canonicalExtJSON, !c.lossy else { return }
+        let document = try ExtendedJSON.document(from: json)
+        #expect(Hex.encode(try BSONEncoder().encode(document)) == c.hex.lowercased())
+    }
+
+    @Test("relaxed Extended JSON output reads back as the same values", arguments: Corpus.cases.valid)
+    func relaxedRoundTrip(_ c: Corpus.Case) throws {
+        let document = try BSONDecoder().decode(try #require(Hex.decode(c.hex)))
+        let text = ExtendedJSON.text(of: document)
+        let back = try ExtendedJSON.document(from: text)
+        #expect(Value.compare(.document(back), .document(document)) == 0, "\(text)")
+        if let relaxed = c.relaxedExtJSON, !c.lossy {
+            let expected = try ExtendedJSON.document(from: relaxed)
+            #expect(Value.compare(.document(back), .document(expected)) == 0, "\(text) vs \(relaxed)")
+        }
+    }
+
+    @Test("invalid Extended JSON is rejected", arguments: Corpus.cases.parseErrors)
+    func parseError(_ c: Corpus.Case) throws {
+        let json = try #require(c.canonicalExtJSON)
+        #expect(throws: DocumentError.self, "\(json)") { try ExtendedJSON.document(from: json) }
     }
 }
