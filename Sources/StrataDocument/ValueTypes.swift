@@ -68,7 +68,7 @@ public struct Decimal128: Sendable, Hashable {
         } else {
             exponent = (h >> 49) & 0x3FFF
             coefficient = UInt128(h & 0x1_FFFF_FFFF_FFFF) << 64 | UInt128(low)
-            if coefficient > 9_999_999_999_999_999_999_999_999_999_999 { coefficient = 0 }
+            if coefficient > 9_999_999_999_999_999_999_999_999_999_999_999 { coefficient = 0 }  // 10^34 - 1
         }
         return .finite(negative: negative, coefficient: coefficient, exponent: Int(exponent) - 6176)
     }
