@@ -1,8 +1,9 @@
 /// A strict MessagePack decoder that never traps on any input.
 ///
-/// - Every length and element count is checked against the bytes present before
-///   anything is allocated, so a value claiming 4 GiB in a 10-byte buffer fails
-///   at once with `.truncated`.
+/// - Every length is checked against the bytes present before anything is
+///   allocated, and no array or map reserves more elements than there are bytes
+///   left, so a value claiming 4 GiB in a 10-byte buffer fails at once with
+///   `.truncated`.
 /// - Arrays and maps nest at most `maxDepth` deep (`.tooDeep`).
 /// - Strings must be valid UTF-8, the reserved byte 0xC1 is rejected, and a
 ///   timestamp (extension −1) must be 4, 8 or 12 bytes with nanoseconds below
@@ -220,10 +221,11 @@ struct Reader {
             throw WireError(
                 .tooDeep, "array at offset \(start) nests deeper than the limit of \(maxDepth)", offset: start)
         }
-        // Every element takes at least one byte.
-        try require(count, for: "array of \(count) elements", at: start)
+        // Every element takes at least one byte, so capacity beyond the bytes
+        // present is never reserved; a short buffer fails on the first missing
+        // element (after any malformed element already present is reported).
         var elements: [MessagePackValue] = []
-        elements.reserveCapacity(count)
+        elements.reserveCapacity(min(count, remaining))
         for _ in 0..<count {
             elements.append(try readValue(depth: depth + 1))
         }
@@ -235,10 +237,9 @@ struct Reader {
             throw WireError(
                 .tooDeep, "map at offset \(start) nests deeper than the limit of \(maxDepth)", offset: start)
         }
-        // Every key and every value takes at least one byte.
-        try require(count * 2, for: "map of \(count) entries", at: start)
+        // Every key and every value takes at least one byte (see `readArray`).
         var pairs: [(key: MessagePackValue, value: MessagePackValue)] = []
-        pairs.reserveCapacity(count)
+        pairs.reserveCapacity(min(count, remaining / 2))
         for _ in 0..<count {
             let key = try readValue(depth: depth + 1)
             let value = try readValue(depth: depth + 1)
@@ -249,6 +250,10 @@ struct Reader {
 
     mutating func readExt(length: Int, at start: Int) throws -> MessagePackValue {
         let type = Int8(bitPattern: try readByte("ext type"))
+        if type == -1 && length != 4 && length != 8 && length != 12 {
+            throw WireError(
+                .malformed, "timestamp at offset \(start) has \(length) bytes; expected 4, 8 or 12", offset: start)
+        }
         try require(length, for: "ext of \(length) bytes", at: start)
         if type == -1 { return try readTimestamp(length: length, at: start) }
         let data = [UInt8](body(length))
