@@ -43,7 +43,8 @@ public struct Request: Hashable, Sendable {
             switch name {
             case "id":
                 guard let value = entry.uintValue else {
-                    throw ResponseError.badRequest("request \"id\" must be a non-negative integer, got \(entry.typeName)")
+                    throw ResponseError.badRequest(
+                        "request \"id\" must be a non-negative integer, got \(entry.typeName)")
                 }
                 id = value
             case "op":

@@ -11,7 +11,9 @@ struct FrameDecoderTests {
 
     @Test func encodeRejectsOversizedPayloadAndLeavesBufferIntact() {
         var buffer: [UInt8] = [1, 2]
-        let error = wireError { try Frame.encode(.binary([UInt8](repeating: 0, count: 100)), into: &buffer, maxSize: 50) }
+        let error = wireError {
+            try Frame.encode(.binary([UInt8](repeating: 0, count: 100)), into: &buffer, maxSize: 50)
+        }
         #expect(error?.code == .tooLarge)
         #expect(buffer == [1, 2])
         #expect(wireError { try Frame.encode(into: &buffer) { _ in } }?.code == .malformed)
@@ -19,7 +21,9 @@ struct FrameDecoderTests {
     }
 
     @Test func decodesFramesFedOneByteAtATime() throws {
-        let values: [MessagePackValue] = [["id": 1, "op": "ping"], ["id": 2, "op": "kv_get", "key": .binary([0, 1])]]
+        let values: [MessagePackValue] = [
+            ["id": 1, "op": "ping"], ["id": 2, "op": "kv_get", "key": .binary([0, 1])],
+        ]
         var stream: [UInt8] = []
         for value in values { try Frame.encode(value, into: &stream) }
         var decoder = FrameDecoder()

@@ -32,8 +32,12 @@ struct MessagePackEncoderTests {
     }
 
     /// (length, leading byte, header size)
-    @Test("strings", arguments: [(0, 0xA0, 1), (31, 0xBF, 1), (32, 0xD9, 2), (255, 0xD9, 2), (256, 0xDA, 3),
-        (65535, 0xDA, 3), (65536, 0xDB, 5)] as [(Int, UInt8, Int)])
+    @Test(
+        "strings",
+        arguments: [
+            (0, 0xA0, 1), (31, 0xBF, 1), (32, 0xD9, 2), (255, 0xD9, 2), (256, 0xDA, 3),
+            (65535, 0xDA, 3), (65536, 0xDB, 5),
+        ] as [(Int, UInt8, Int)])
     func string(_ length: Int, lead: UInt8, header: Int) throws {
         let value = MessagePackValue.string(String(repeating: "x", count: length))
         let bytes = encode(value)
@@ -41,8 +45,12 @@ struct MessagePackEncoderTests {
         #expect(try decode(bytes) == value)
     }
 
-    @Test("binary", arguments: [(0, 0xC4, 2), (255, 0xC4, 2), (256, 0xC5, 3), (65535, 0xC5, 3),
-        (65536, 0xC6, 5)] as [(Int, UInt8, Int)])
+    @Test(
+        "binary",
+        arguments: [
+            (0, 0xC4, 2), (255, 0xC4, 2), (256, 0xC5, 3), (65535, 0xC5, 3),
+            (65536, 0xC6, 5),
+        ] as [(Int, UInt8, Int)])
     func binary(_ length: Int, lead: UInt8, header: Int) throws {
         let value = MessagePackValue.binary([UInt8](repeating: 7, count: length))
         let bytes = encode(value)
@@ -50,8 +58,12 @@ struct MessagePackEncoderTests {
         #expect(try decode(bytes) == value)
     }
 
-    @Test("arrays", arguments: [(0, 0x90, 1), (15, 0x9F, 1), (16, 0xDC, 3), (65535, 0xDC, 3),
-        (65536, 0xDD, 5)] as [(Int, UInt8, Int)])
+    @Test(
+        "arrays",
+        arguments: [
+            (0, 0x90, 1), (15, 0x9F, 1), (16, 0xDC, 3), (65535, 0xDC, 3),
+            (65536, 0xDD, 5),
+        ] as [(Int, UInt8, Int)])
     func array(_ count: Int, lead: UInt8, header: Int) throws {
         let value = MessagePackValue.array(Array(repeating: .nil, count: count))
         let bytes = encode(value)
@@ -59,8 +71,12 @@ struct MessagePackEncoderTests {
         #expect(try decode(bytes) == value)
     }
 
-    @Test("maps", arguments: [(0, 0x80, 1), (15, 0x8F, 1), (16, 0xDE, 3), (65535, 0xDE, 3),
-        (65536, 0xDF, 5)] as [(Int, UInt8, Int)])
+    @Test(
+        "maps",
+        arguments: [
+            (0, 0x80, 1), (15, 0x8F, 1), (16, 0xDE, 3), (65535, 0xDE, 3),
+            (65536, 0xDF, 5),
+        ] as [(Int, UInt8, Int)])
     func map(_ count: Int, lead: UInt8, header: Int) throws {
         let value = MessagePackValue.map((0..<count).map { (.int(Int64($0 % 100)), .nil) })
         let bytes = encode(value)
@@ -68,8 +84,12 @@ struct MessagePackEncoderTests {
         #expect(try decode(bytes) == value)
     }
 
-    @Test("ext", arguments: [(1, 0xD4), (2, 0xD5), (4, 0xD6), (8, 0xD7), (16, 0xD8), (0, 0xC7), (3, 0xC7),
-        (17, 0xC7), (255, 0xC7), (256, 0xC8), (65535, 0xC8), (65536, 0xC9)] as [(Int, UInt8)])
+    @Test(
+        "ext",
+        arguments: [
+            (1, 0xD4), (2, 0xD5), (4, 0xD6), (8, 0xD7), (16, 0xD8), (0, 0xC7), (3, 0xC7),
+            (17, 0xC7), (255, 0xC7), (256, 0xC8), (65535, 0xC8), (65536, 0xC9),
+        ] as [(Int, UInt8)])
     func ext(_ length: Int, lead: UInt8) throws {
         let value = MessagePackValue.ext(type: 5, data: [UInt8](repeating: 1, count: length))
         let bytes = encode(value)

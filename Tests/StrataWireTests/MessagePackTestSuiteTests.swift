@@ -86,9 +86,12 @@ private func suiteCases() throws -> [SuiteCase] {
                 value = messagePackValue(v)
             } else if case .string(let hex)? = entry["binary"] {
                 value = .binary(hex.isEmpty ? [] : hexBytes(hex))
-            } else if case .array(let pair)? = entry["timestamp"], case .int(let s) = pair[0], case .int(let n) = pair[1] {
+            } else if case .array(let pair)? = entry["timestamp"], case .int(let s) = pair[0],
+                case .int(let n) = pair[1]
+            {
                 value = .timestamp(seconds: s, nanoseconds: UInt32(n))
-            } else if case .array(let pair)? = entry["ext"], case .int(let t) = pair[0], case .string(let hex) = pair[1] {
+            } else if case .array(let pair)? = entry["ext"], case .int(let t) = pair[0], case .string(let hex) = pair[1]
+            {
                 value = .ext(type: Int8(t), data: hex.isEmpty ? [] : hexBytes(hex))
             } else {
                 fatalError("unknown case kind in \(group): \(entry.keys)")
@@ -106,7 +109,8 @@ private func sameValue(_ decoded: MessagePackValue, _ expected: MessagePackValue
     switch (decoded, expected) {
     case (.float32, _), (.float64, _), (_, .float64):
         guard let a = decoded.doubleValue, let b = expected.doubleValue else { return false }
-        return a == b && (expected.intValue == nil || decoded.doubleValue.map { Double(expected.intValue!) == $0 } == true)
+        return a == b
+            && (expected.intValue == nil || decoded.doubleValue.map { Double(expected.intValue!) == $0 } == true)
     default:
         return false
     }

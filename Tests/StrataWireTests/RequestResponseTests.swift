@@ -30,16 +30,18 @@ struct RequestResponseTests {
         #expect(try Request(from: try decode(buffer)) == request)
     }
 
-    @Test("envelope errors are bad_request and say what is wrong", arguments: [
-        (.array([1]), "must be a map"),
-        (["op": "ping"], "no \"id\""),
-        (["id": 1], "no \"op\""),
-        (["id": -1, "op": "ping"], "non-negative integer"),
-        (["id": "1", "op": "ping"], "non-negative integer"),
-        (["id": 1, "op": 5], "\"op\" must be a string"),
-        ([1: 1, "id": 1, "op": "ping"], "keys must be strings"),
-        (["id": 1, "op": "ping", "op": "stats"], "more than once"),
-    ] as [(MessagePackValue, String)])
+    @Test(
+        "envelope errors are bad_request and say what is wrong",
+        arguments: [
+            (.array([1]), "must be a map"),
+            (["op": "ping"], "no \"id\""),
+            (["id": 1], "no \"op\""),
+            (["id": -1, "op": "ping"], "non-negative integer"),
+            (["id": "1", "op": "ping"], "non-negative integer"),
+            (["id": 1, "op": 5], "\"op\" must be a string"),
+            ([1: 1, "id": 1, "op": "ping"], "keys must be strings"),
+            (["id": 1, "op": "ping", "op": "stats"], "more than once"),
+        ] as [(MessagePackValue, String)])
     func envelopeErrors(_ value: MessagePackValue, _ expected: String) {
         let error = responseError { _ = try Request(from: value) }
         #expect(error?.code == .badRequest)
@@ -72,7 +74,8 @@ struct RequestResponseTests {
     }
 
     @Test func typedAccessorErrorsNameArgumentAndType() {
-        let request = Request(id: 1, op: "kv_get", arguments: [("key", "text"), ("limit", -1), ("big", .uint(UInt64.max))])
+        let request = Request(
+            id: 1, op: "kv_get", arguments: [("key", "text"), ("limit", -1), ("big", .uint(UInt64.max))])
         let cases: [(() throws -> Void, String)] = [
             ({ _ = try request.binary("key") }, "argument \"key\" must be binary, got string"),
             ({ _ = try request.string("cf") }, "missing argument \"cf\" (a string) for \"kv_get\""),
@@ -117,9 +120,11 @@ struct RequestResponseTests {
     }
 
     @Test func errorCodesAreTheProtocolsNames() {
-        #expect(ResponseError.Code.all.map(\.rawValue) == [
-            "bad_request", "not_found", "conflict", "too_large", "unsupported", "exists", "unauthorized", "internal",
-        ])
+        #expect(
+            ResponseError.Code.all.map(\.rawValue) == [
+                "bad_request", "not_found", "conflict", "too_large", "unsupported", "exists", "unauthorized",
+                "internal",
+            ])
         #expect(ResponseError(WireError(.tooLarge, "big")).code == .tooLarge)
         let error: any Error = ResponseError(.conflict, "retry")
         switch error {
