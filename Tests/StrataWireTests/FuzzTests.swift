@@ -61,6 +61,25 @@ struct FuzzTests {
         #expect(outcomes.allSatisfy { $0 > 0 }, "seed \(seed): \(outcomes)")
     }
 
+    @Test("UTF-8 validation agrees with the standard library's", arguments: seeds)
+    func utf8ValidationAgrees(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        // Bytes drawn mostly from lead and continuation ranges, to hit edge cases.
+        let pool: [UInt8] = [
+            0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
+            0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
+        ]
+        for _ in 0..<(50_000 * Self.scale) {
+            let bytes = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pool.randomElement(using: &rng)! }
+            let expected = String(validating: bytes, as: UTF8.self)
+            let actual = bytes.withUnsafeBytes { Reader.validatedString($0) }
+            guard actual == expected else {
+                Issue.record("seed \(seed): \(bytes) validated as \(String(describing: actual))")
+                return
+            }
+        }
+    }
+
     @Test("mutated valid encodings never crash and stay consistent", arguments: seeds)
     func mutatedEncodings(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
