@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+//
+// Strata's package-benchmark targets live in their own package (as swift-nio
+// keeps its benchmarks) so that building or depending on Strata never builds
+// package-benchmark. Run with `make bench` or `swift package benchmark` here.
+import PackageDescription
+
+let package = Package(
+    name: "StrataBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataStore", package: "Strata"),
+            ],
+            path: "StoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,1 +1,0 @@
-// StrataFaults: see DESIGN.md.

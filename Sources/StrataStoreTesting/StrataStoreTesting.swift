@@ -1,1 +1,0 @@
-// StrataStoreTesting: see DESIGN.md.
