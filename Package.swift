@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "StrataDocument", targets: ["StrataDocument"]),
         .library(name: "StrataSpatial", targets: ["StrataSpatial"]),
         .library(name: "StrataWire", targets: ["StrataWire"]),
+        .library(name: "StrataHarness", targets: ["StrataHarness"]),
         .executable(name: "strata", targets: ["strata"]),
     ],
     traits: [
@@ -62,10 +63,14 @@ let package = Package(
         .target(name: "StrataSpatial", dependencies: ["StrataStore"]),
         .target(name: "StrataWire"),
 
+        // The harness: workloads, stress and race checks, reports.
+        .target(name: "StrataHarness", dependencies: ["StrataStore", "StrataFaults", "StrataBackends"]),
+
         .executableTarget(
             name: "strata",
             dependencies: [
                 "StrataBackends",
+                "StrataHarness",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"])),
             ]
@@ -78,7 +83,8 @@ let package = Package(
         .testTarget(name: "StrataFaultsTests", dependencies: ["StrataFaults", "StrataTrie", "StrataStoreTesting"]),
         .testTarget(name: "StrataDocumentTests", dependencies: ["StrataDocument"]),
         .testTarget(name: "StrataSpatialTests", dependencies: ["StrataSpatial"]),
-        .testTarget(name: "StrataWireTests", dependencies: ["StrataWire"]),
+        .testTarget(name: "StrataWireTests", dependencies: ["StrataWire"], exclude: ["Fixtures"]),
+        .testTarget(name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )
