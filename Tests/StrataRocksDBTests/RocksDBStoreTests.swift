@@ -226,3 +226,60 @@ struct RocksDBStoreTests {
     }
 }
 #endif
+
+#if RocksDB
+@Suite("RocksDBStore putBatch")
+struct RocksDBPutBatchTests {
+    @Test func batchIsVisibleToItsTransactionAndCommitsOrRollsBackWithIt() throws {
+        struct Boom: Error {}
+        try withStore { store, _ in
+            let cf = try store.createColumnFamily("batch")
+            let entries = (0..<5000).map { (key: bytes(String(format: "b%05d", $0)), value: bytes("v\($0)")) }
+            #expect(throws: Boom.self) {
+                try store.write { txn throws in
+                    try txn.putBatch(entries, in: cf)
+                    #expect(try txn.get(bytes("b04999"), in: cf) == bytes("v4999"))
+                    throw Boom()
+                }
+            }
+            #expect(try store.read { try $0.scan(in: cf).count } == 0)
+            try store.write { txn throws in
+                try txn.put(bytes("b00000"), bytes("before"), in: cf)
+                try txn.putBatch(entries, in: cf)
+                try txn.put(bytes("b00001"), bytes("after"), in: cf)
+                #expect(try txn.scan(in: cf).count == 5000)
+            }
+            try store.read { txn throws in
+                #expect(try txn.scan(in: cf).count == 5000)
+                #expect(try txn.get(bytes("b00000"), in: cf) == bytes("v0"))
+                #expect(try txn.get(bytes("b00001"), in: cf) == bytes("after"))
+            }
+        }
+    }
+
+    /// A key read and then rewritten through putBatch is still validated:
+    /// the read tracks it.
+    @Test func readThenBatchWriteStillConflicts() throws {
+        try withStore { store, _ in
+            let cf = try store.defaultColumnFamily()
+            var attempts = 0
+            try store.write(maxAttempts: 5) { txn throws in
+                attempts += 1
+                let n = try readCounter(txn, cf)
+                if attempts == 1 {
+                    // Another writer commits in between.
+                    let done = Gate()
+                    Thread {
+                        try? store.write { try writeCounter($0, cf, 100) }
+                        done.advance(to: 1)
+                    }.start()
+                    done.wait(for: 1)
+                }
+                try txn.putBatch([(bytes("counter"), withUnsafeBytes(of: n + 1) { Array($0) })], in: cf)
+            }
+            #expect(attempts == 2)
+            #expect(try store.read { try readCounter($0, cf) } == 101)
+        }
+    }
+}
+#endif
