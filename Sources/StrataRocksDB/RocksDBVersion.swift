@@ -23,7 +23,8 @@
         static let library: String = probe()
 
         static func probe() -> String {
-            var template = Array("/tmp/strata-rocksdb-version-XXXXXX".utf8CString)
+            let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+            var template = Array("\(base)/strata-rocksdb-version-XXXXXX".utf8CString)
             guard let dirPointer = mkdtemp(&template) else { return "unknown (mkdtemp failed)" }
             let dir = String(cString: dirPointer)
             defer { removeFlatDirectory(dir) }
