@@ -66,6 +66,12 @@
     /// bytes are RocksDB's own (`rocksdb_iter_key`/`value`), valid until the next
     /// move. Using the cursor after its transaction ended throws
     /// `transactionFinished`.
+    ///
+    /// In a write transaction the iterator merges the transaction's batch with
+    /// the snapshot. Writing while a cursor is open is allowed, but RocksDB
+    /// documents that a write to the cursor's current key invalidates the bytes
+    /// of the current entry until the next move, and the cursor may or may not
+    /// see entries written after it was made.
     public struct RocksDBCursor: StoreCursor {
         let box: IteratorBox
         let reverse: Bool
