@@ -182,3 +182,19 @@ struct BSONTests {
         #expect(d.keys == ["z", "m"])
     }
 }
+
+@Suite("UTF-8 validation")
+struct UTF8ValidationTests {
+    @Test("agrees with the standard library on seeded random byte strings")
+    func agreesWithStandardLibrary() {
+        var rng = SeededRandom(seed: 3)
+        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x90, 0x8F]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
+                Bool.random(using: &rng) ? interesting[Int.random(in: 0..<interesting.count, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            bytes.withUnsafeBytes { #expect(UTF8Validation.isValid($0) == expected, "\(bytes)") }
+        }
+    }
+}
