@@ -75,21 +75,23 @@ struct BSONTests {
         }
     }
 
-    @Test("malformed inputs are rejected, saying what and where", arguments: [
-        ("empty input", "", "truncated int32 at offset 0"),
-        ("length below 5", "0400000000", "bad document length 4 at offset 0"),
-        ("length past the end", "0600000000", "bad document length 6 at offset 0"),
-        ("missing terminator", "0500000001", "not terminated by 0x00 at offset 4"),
-        ("trailing bytes", "050000000000", "1 bytes after the document at offset 5"),
-        ("boolean byte 2", "090000000862000200", "boolean byte 2 is neither 0 nor 1 at offset 7"),
-        ("unknown type 0x14", "090000001461000000", "unknown BSON type 0x14 at offset 4"),
-        ("key without NUL", "0900000010616161" + "00", "C string without a terminating NUL at offset 5"),
-        ("invalid UTF-8 in a key", "0D00000010C3280001000000" + "00", "invalid UTF-8 at offset 5"),
-        ("invalid UTF-8 in a string", "0F00000002610003000000C3280000", "invalid UTF-8 at offset 11"),
-        ("string length 0", "0D000000026100000000000000", "bad string length 0 at offset 7"),
-        ("terminator before the declared end", "0A0000000000000000000000", "at offset"),
-        ("embedded length past its parent", "0D000000036100060000000000" + "00", "bad document length"),
-    ])
+    @Test(
+        "malformed inputs are rejected, saying what and where",
+        arguments: [
+            ("empty input", "", "truncated int32 at offset 0"),
+            ("length below 5", "0400000000", "bad document length 4 at offset 0"),
+            ("length past the end", "0600000000", "bad document length 6 at offset 0"),
+            ("missing terminator", "0500000001", "not terminated by 0x00 at offset 4"),
+            ("trailing bytes", "050000000000", "1 bytes after the document at offset 5"),
+            ("boolean byte 2", "090000000862000200", "boolean byte 2 is neither 0 nor 1 at offset 7"),
+            ("unknown type 0x14", "090000001461000000", "unknown BSON type 0x14 at offset 4"),
+            ("key without NUL", "0900000010616161" + "00", "C string without a terminating NUL at offset 5"),
+            ("invalid UTF-8 in a key", "0D00000010C3280001000000" + "00", "invalid UTF-8 at offset 5"),
+            ("invalid UTF-8 in a string", "0F00000002610003000000C3280000", "invalid UTF-8 at offset 11"),
+            ("string length 0", "0D000000026100000000000000", "bad string length 0 at offset 7"),
+            ("terminator before the declared end", "0A0000000000000000000000", "at offset"),
+            ("embedded length past its parent", "0D000000036100060000000000" + "00", "bad document length"),
+        ])
     func malformed(_ name: String, _ hex: String, _ expected: String) throws {
         let bytes = try #require(Hex.decode(hex))
         do {
@@ -188,10 +190,15 @@ struct UTF8ValidationTests {
     @Test("agrees with the standard library on seeded random byte strings")
     func agreesWithStandardLibrary() {
         var rng = SeededRandom(seed: 3)
-        let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x90, 0x8F]
+        let interesting: [UInt8] = [
+            0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x90,
+            0x8F,
+        ]
         for _ in 0..<20_000 {
             let bytes = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
-                Bool.random(using: &rng) ? interesting[Int.random(in: 0..<interesting.count, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
+                Bool.random(using: &rng)
+                    ? interesting[Int.random(in: 0..<interesting.count, using: &rng)]
+                    : UInt8.random(in: 0...255, using: &rng)
             }
             let expected = String(validating: bytes, as: UTF8.self) != nil
             bytes.withUnsafeBytes { #expect(UTF8Validation.isValid($0) == expected, "\(bytes)") }

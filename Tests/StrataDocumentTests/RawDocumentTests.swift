@@ -26,10 +26,12 @@ struct RawDocumentTests {
         #expect(try raw.value(forKey: "nam") == nil)
     }
 
-    @Test("dot paths descend into documents and arrays by position", arguments: [
-        "address.city", "address.geo.0", "address.geo.1", "tags.0", "tags.1.nested", "tags.2.1", "tags.2",
-        "address", "address.geo.2", "tags.01", "tags.x", "name.first", "missing.a", "x.y", "",
-    ])
+    @Test(
+        "dot paths descend into documents and arrays by position",
+        arguments: [
+            "address.city", "address.geo.0", "address.geo.1", "tags.0", "tags.1.nested", "tags.2.1", "tags.2",
+            "address", "address.geo.2", "tags.01", "tags.x", "name.first", "missing.a", "x.y", "",
+        ])
     func paths(_ path: String) throws {
         let raw = try RawDocument(bytes: try BSONEncoder().encode(Self.document))
         #expect(try raw.value(atPath: path)?.decode() == Self.document[path: path], "\(path)")
