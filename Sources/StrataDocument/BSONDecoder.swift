@@ -15,10 +15,10 @@ public struct BSONDecoder: Sendable {
     /// - Throws: `DocumentError` `.corrupt` for malformed bytes, `.tooLarge`
     ///   and `.tooDeep` past the limits.
     public func decode(_ bytes: some Collection<UInt8>) throws(DocumentError) -> Document {
-        let array = Array(bytes)
-        guard array.count <= limits.maxSize else {
-            throw DocumentError(.tooLarge, "document of \(array.count) bytes is over the limit of \(limits.maxSize)")
+        guard bytes.count <= limits.maxSize else {
+            throw DocumentError(.tooLarge, "document of \(bytes.count) bytes is over the limit of \(limits.maxSize)")
         }
+        let array = Array(bytes)
         do {
             return try array.withUnsafeBytes { raw in
                 let reader = Reader(scanner: BSONScanner(base: raw), limits: limits)

@@ -149,7 +149,8 @@ public struct RawDocument: Sendable {
     public func makeIterator() -> Iterator { Iterator(document: self) }
 
     /// Walks the top-level fields in order. `nextField()` throws on malformed
-    /// bytes instead of ending silently, so this is not a `Sequence`.
+    /// bytes instead of ending silently, so this is not a `Sequence`. Each
+    /// field's key is materialized as a `String`; values stay undecoded.
     public struct Iterator: Sendable {
         let document: RawDocument
         var position: Int

@@ -146,6 +146,18 @@ struct BSONTests {
         #expect(try BSONDecoder().decode(try BSONEncoder().encode(big)).count == 3)
     }
 
+    @Test("errors match their code in a catch pattern")
+    func catchByCode() {
+        do {
+            _ = try BSONDecoder().decode([0x05, 0, 0, 0, 0x01])
+            Issue.record("decoded a document without its terminator")
+        } catch DocumentError.Code.corrupt {
+            // expected
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test("keys and regex parts with NUL bytes cannot be encoded")
     func nulInKey() {
         #expect {

@@ -61,6 +61,15 @@ struct ExtendedJSONTests {
         #expect(ISODate.parse(back) == ms)
     }
 
+    @Test(
+        "impossible dates are rejected",
+        arguments: [
+            "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01",
+        ])
+    func impossibleDates(_ text: String) {
+        #expect(ISODate.parse(text) == nil)
+    }
+
     @Test("dates format across the whole range without Foundation")
     func dateFormatting() {
         var rng = SeededRandom(seed: 5)
