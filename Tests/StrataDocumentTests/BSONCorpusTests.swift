@@ -137,9 +137,13 @@ struct BSONCorpusTests {
     "BSON corpus, Extended JSON",
     .enabled(if: Corpus.isPresent, "BSON corpus not found at ../shared/testdata/bson-corpus"))
 struct ExtendedJSONCorpusTests {
-    @Test("canonical Extended JSON parses to the canonical BSON bytes", arguments: Corpus.cases.valid)
+    // Lossy cases (NaN payloads, non-canonical decimals) do not promise the same bytes back.
+    @Test(
+        "canonical Extended JSON parses to the canonical BSON bytes",
+        arguments: Corpus.cases.valid.filter { $0.canonicalExtJSON != nil && !$0.lossy }
+    )
     func canonicalParses(_ c: Corpus.Case) throws {
-        guard let json = c.canonicalExtJSON, !c.lossy else { return }
+        let json = try #require(c.canonicalExtJSON)
         let document = try ExtendedJSON.document(from: json)
         #expect(Hex.encode(try BSONEncoder().encode(document)) == c.hex.lowercased())
     }
