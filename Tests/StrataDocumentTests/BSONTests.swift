@@ -185,6 +185,27 @@ struct BSONTests {
         #expect(d["x.y"] == "dotted")
     }
 
+    @Test("setValue(atPath:) writes through documents and arrays, creating what is missing")
+    func setPaths() throws {
+        var d: Document = ["a": ["b": [1, ["c": 2]]], "s": "x"]
+        try d.setValue(5, atPath: "a.b.1.c")
+        #expect(d[path: "a.b.1.c"] == 5)
+        try d.setValue("new", atPath: "n.m.o")
+        #expect(d[path: "n.m.o"] == "new")
+        try d.setValue(true, atPath: "a.b.3")
+        #expect(d[path: "a.b"] == [1, ["c": 5], .null, true])
+        try d.setValue(nil, atPath: "a.b.0")
+        #expect(d[path: "a.b.0"] == .null)
+        try d.setValue(nil, atPath: "n.m")
+        #expect(d[path: "n"] == .document([:]))
+        try d.setValue(nil, atPath: "missing.path")
+        #expect(d["missing"] == nil)
+        #expect(throws: DocumentError.self) { try d.setValue(1, atPath: "s.x") }
+        #expect(throws: DocumentError.self) { try d.setValue(1, atPath: "a.b.x") }
+        #expect(throws: DocumentError.self) { try d.setValue(1, atPath: "a..b") }
+        #expect(d.keys == ["a", "s", "n"])
+    }
+
     @Test("Document keeps insertion order and replaces in place")
     func documentOrder() {
         var d: Document = ["z": 1, "a": 2]
