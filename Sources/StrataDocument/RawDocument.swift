@@ -249,9 +249,17 @@ public struct RawValue: Sendable {
         }
     }
 
-    /// The boolean, if this is one.
+    /// The boolean, if this is one (nil also for a bool byte other than 0 or 1).
     public var boolValue: Bool? {
-        type == .bool ? storage[start] != 0 : nil
+        guard type == .bool, storage[start] <= 1 else { return nil }
+        return storage[start] == 1
+    }
+
+    /// The string (checked to be valid UTF-8), if this is a string; nil otherwise
+    /// or when its bytes are malformed.
+    public var stringValue: String? {
+        guard type == .string, case .string(let s)? = try? decode() else { return nil }
+        return s
     }
 
     /// Whether this is a string equal to `text`, compared in place without allocating.

@@ -17,6 +17,8 @@ struct RawDocumentTests {
         #expect(try raw.value(forKey: "name")?.decode() == "ada")
         #expect(try raw.value(forKey: "name")?.stringEquals("ada") == true)
         #expect(try raw.value(forKey: "name")?.stringEquals("ad") == false)
+        #expect(try raw.value(forKey: "name")?.stringValue == "ada")
+        #expect(try raw.value(forKey: "age")?.stringValue == nil)
         #expect(try raw.value(forKey: "age")?.int64Value == 36)
         #expect(try raw.value(forKey: "big")?.int64Value == 1 << 40)
         #expect(try raw.value(forKey: "score")?.doubleValue == 9.5)
