@@ -4,38 +4,49 @@
     import Darwin
 #endif
 
-/// A binary min-heap of nodes keyed by a distance lower bound; the tree keeps
-/// one and reuses its storage across searches.
+/// A binary min-heap of nodes keyed by a lower bound on the haversine term
+/// (see `QueryPoint`), each key marked exact or cheap. The tree keeps one and
+/// reuses its storage across searches. Nodes are held unmanaged: the tree owns
+/// them for the whole search, and skipping reference counting here is most of
+/// the queue's cost.
 struct NodeQueue {
     private var keys: [Double] = []
-    private var nodes: [RStarNode] = []
+    private var nodes: [Unmanaged<RStarNode>] = []
+    private var exact: [Bool] = []
 
     mutating func reset() {
         keys.removeAll(keepingCapacity: true)
         nodes.removeAll(keepingCapacity: true)
+        exact.removeAll(keepingCapacity: true)
     }
 
-    mutating func push(_ key: Double, _ node: RStarNode) {
+    var minKey: Double { keys.first ?? .infinity }
+
+    mutating func push(_ key: Double, _ node: RStarNode, exact isExact: Bool) {
         keys.append(key)
-        nodes.append(node)
+        nodes.append(Unmanaged.passUnretained(node))
+        exact.append(isExact)
         var i = keys.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
             guard keys[i] < keys[parent] else { break }
             keys.swapAt(i, parent)
             nodes.swapAt(i, parent)
+            exact.swapAt(i, parent)
             i = parent
         }
     }
 
-    mutating func popMin() -> (key: Double, node: RStarNode)? {
+    mutating func popMin() -> (key: Double, node: RStarNode, exact: Bool)? {
         guard !keys.isEmpty else { return nil }
-        let top = (keys[0], nodes[0])
+        let top = (keys[0], nodes[0].takeUnretainedValue(), exact[0])
         let lastKey = keys.removeLast()
         let lastNode = nodes.removeLast()
+        let lastExact = exact.removeLast()
         if !keys.isEmpty {
             keys[0] = lastKey
             nodes[0] = lastNode
+            exact[0] = lastExact
             var i = 0
             let n = keys.count
             while true {
@@ -46,6 +57,7 @@ struct NodeQueue {
                 guard keys[c] < keys[i] else { break }
                 keys.swapAt(i, c)
                 nodes.swapAt(i, c)
+                exact.swapAt(i, c)
                 i = c
             }
         }
@@ -54,44 +66,82 @@ struct NodeQueue {
 }
 
 /// A query point with its trigonometry computed once.
+///
+/// Distance queries compare haversine terms `a = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)`
+/// (the distance is `2R·asin(√a)`, increasing in `a`) so that bounds need no
+/// `asin`; metres are computed only for accepted hits.
 struct QueryPoint {
     let latitude: Double
     let longitude: Double
     let phi: Double
-    let sinPhi: Double
     let cosPhi: Double
+    let sinPhi: Double
 
     init(_ p: GeoPoint) {
         latitude = p.latitude
         longitude = p.longitude
         phi = p.latitude * Haversine.radiansPerDegree
-        sinPhi = sin(phi)
         cosPhi = cos(phi)
+        sinPhi = sin(phi)
     }
 
     /// Metres to a position; bit-for-bit the same as `Haversine.distance(query, position)`.
     @inline(__always)
     func distance(latitude lat: Double, longitude lon: Double) -> Double {
-        let a = Haversine.haversineTerm(
+        Haversine.centralAngle(term(latitude: lat, longitude: lon)) * Haversine.earthRadiusMeters
+    }
+
+    /// The haversine term to a position.
+    @inline(__always)
+    func term(latitude lat: Double, longitude lon: Double) -> Double {
+        Haversine.haversineTerm(
             phi1: phi, cosPhi1: cosPhi, phi2: lat * Haversine.radiansPerDegree,
             deltaLambda: (lon - longitude) * Haversine.radiansPerDegree)
-        return Haversine.centralAngle(a) * Haversine.earthRadiusMeters
     }
 
-    /// A bound lowered by more than the rounding error of the haversine
-    /// formula (which grows near antipodal points), so that it never exceeds a
-    /// computed point distance.
-    @inline(__always)
-    static func safe(_ d: Double) -> Double { max(0, d - (1e-6 + d * 1e-7)) }
+    /// The haversine term of a distance in metres (for the radius and the worst kept hit).
+    static func term(ofMeters d: Double) -> Double {
+        guard d.isFinite else { return .infinity }
+        let s = sin(min(d / (2 * Haversine.earthRadiusMeters), Double.pi / 2))
+        return s * s
+    }
 
-    /// Metres along the meridian between the query and the latitude band: a lower bound to anything in it.
+    /// Lowered past rounding error so that a bound never exceeds a computed term.
     @inline(__always)
-    func latitudeGap(minY: Double, maxY: Double) -> Double {
+    static func safe(_ a: Double) -> Double { max(0, a * (1 - 1e-9) - 1e-15) }
+
+    /// Whether a bound rules out anything at or beyond the term `worst` (kept
+    /// strict with slack, so that hits tied with the worst one stay possible).
+    @inline(__always)
+    static func exceeds(_ bound: Double, _ worst: Double) -> Bool { bound > worst * (1 + 1e-9) + 1e-15 }
+
+    /// |Δλ| folded into [0, 180] for Δλ in [-360, 360].
+    @inline(__always)
+    static func wrappedSeparation(_ delta: Double) -> Double {
+        let d = abs(delta)
+        return d > 180 ? 360 - d : d
+    }
+
+    /// A lower bound on the term to a rectangle with no trigonometry, from
+    /// Jordan's inequality (sin x ≥ 2x/π on [0, π/2]): sin²(Δφ/2) ≥ (Δφ/π)²,
+    /// sin²(Δλ/2) ≥ (Δλ/π)², cos ψ ≥ 1 − 2|ψ|/π; with Δφ the latitude gap and Δλ
+    /// the longitude separation to the nearer edge.
+    @inline(__always)
+    func cheapBound(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Double {
         let gap = latitude < minY ? minY - latitude : (latitude > maxY ? latitude - maxY : 0)
-        return QueryPoint.safe(gap * Haversine.radiansPerDegree * Haversine.earthRadiusMeters)
+        let g = gap / 180
+        var a = g * g
+        if !(longitude >= minX && longitude <= maxX) {
+            let sep = min(QueryPoint.wrappedSeparation(longitude - minX), QueryPoint.wrappedSeparation(longitude - maxX))
+            let l = sep / 180
+            let maxAbs = max(abs(minY), abs(maxY))
+            let cosLow = max(0, 1 - maxAbs / 90)
+            a += max(0, cosPhi) * cosLow * l * l
+        }
+        return QueryPoint.safe(a)
     }
 
-    /// The great-circle distance from the query to the nearest point of a
+    /// The haversine term from the query to the nearest point of a
     /// (non-wrapping) rectangle, lowered by `safe`.
     ///
     /// If the query's meridian crosses the rectangle, the nearest point is
@@ -103,27 +153,24 @@ struct QueryPoint {
     /// clamped to the edge, or — when θ lies beyond a pole (|θ| > 90°) — one of
     /// the edge's ends. Exact across the antimeridian (only cos Δλ and
     /// sin²(Δλ/2) are used) and at the poles.
-    func lowerBound(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Double {
-        if longitude >= minX && longitude <= maxX { return latitudeGap(minY: minY, maxY: maxY) }
+    func exactBound(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Double {
+        if longitude >= minX && longitude <= maxX {
+            let gap = latitude < minY ? minY - latitude : (latitude > maxY ? latitude - maxY : 0)
+            let s = sin(gap * Haversine.radiansPerDegree / 2)
+            return QueryPoint.safe(s * s)
+        }
         let west = QueryPoint.wrappedSeparation(longitude - minX)
         let east = QueryPoint.wrappedSeparation(longitude - maxX)
         let edge = west <= east ? minX : maxX
         let theta =
             atan2(sinPhi, cosPhi * cos((longitude - edge) * Haversine.radiansPerDegree)) * Haversine.degreesPerRadian
-        let d: Double
+        let a: Double
         if abs(theta) <= 90 {
-            d = distance(latitude: min(max(theta, minY), maxY), longitude: edge)
+            a = term(latitude: min(max(theta, minY), maxY), longitude: edge)
         } else {
-            d = min(distance(latitude: minY, longitude: edge), distance(latitude: maxY, longitude: edge))
+            a = min(term(latitude: minY, longitude: edge), term(latitude: maxY, longitude: edge))
         }
-        return QueryPoint.safe(d)
-    }
-
-    /// |Δλ| folded into [0, 180].
-    @inline(__always)
-    static func wrappedSeparation(_ delta: Double) -> Double {
-        let d = abs(delta).truncatingRemainder(dividingBy: 360)
-        return d > 180 ? 360 - d : d
+        return QueryPoint.safe(a)
     }
 }
 
@@ -179,41 +226,63 @@ extension RStarTree {
 
     /// Best-first search (Hjaltason and Samet): pop nodes by lower bound,
     /// keep the best `k` hits in a max-heap, stop when the next bound exceeds
-    /// the worst kept hit (or the radius). Ties at the cut-off are kept, so
-    /// equal distances resolve by id exactly as a full sort would.
+    /// the worst kept hit (or the radius). Children enter the queue under a
+    /// cheap bound; the exact bound is computed only when a node reaches the
+    /// front, and the node goes back if that bound is no longer the least.
+    /// Ties at the cut-off are kept, so equal distances resolve by id exactly
+    /// as a full sort would.
     func bestFirst(from center: GeoPoint, within radius: Double, k: Int) -> [SpatialHit] {
         guard k > 0, count > 0 else { return [] }
         let q = QueryPoint(center)
+        let radiusTerm = QueryPoint.term(ofMeters: radius)
         var hits: [SpatialHit] = []
         if k <= 1024 { hits.reserveCapacity(k) }
+        var worst = radius
+        var worstTerm = radiusTerm
         queue.reset()
-        queue.push(0, root)
-        while let (bound, node) = queue.popMin() {
-            var worst = hits.count < k ? radius : min(radius, hits[0].distanceMeters)
-            if bound > worst { break }
-            if node.isLeaf {
-                for i in 0..<node.count {
-                    let lat = node.mbrs[4 * i + 1]
-                    if q.latitudeGap(minY: lat, maxY: lat) > worst { continue }
-                    let d = q.distance(latitude: lat, longitude: node.mbrs[4 * i])
-                    guard d <= worst else { continue }
-                    let hit = SpatialHit(id: node.ids[i], point: node.points[i], distanceMeters: d)
-                    if hits.count < k {
-                        pushMax(&hits, hit)
-                    } else if SpatialHit.precedes(hit, hits[0]) {
-                        replaceMax(&hits, hit)
-                    } else {
-                        continue
-                    }
-                    worst = hits.count < k ? radius : min(radius, hits[0].distanceMeters)
+        queue.push(0, root, exact: true)
+        while let (key, node, isExact) = queue.popMin() {
+            if QueryPoint.exceeds(key, worstTerm) { break }
+            if !isExact {
+                // The node's own MBR equals its entry in the parent (rectangles are tight).
+                let r = node.computeMBR()
+                let b = q.exactBound(minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)
+                if QueryPoint.exceeds(b, worstTerm) { continue }
+                if b > queue.minKey {
+                    queue.push(b, node, exact: true)
+                    continue
                 }
-            } else {
-                for i in 0..<node.count {
-                    let minY = node.mbrs[4 * i + 1]
-                    let maxY = node.mbrs[4 * i + 3]
-                    if q.latitudeGap(minY: minY, maxY: maxY) > worst { continue }
-                    let b = q.lowerBound(minX: node.mbrs[4 * i], minY: minY, maxX: node.mbrs[4 * i + 2], maxY: maxY)
-                    if b <= worst { queue.push(b, node.children[i]) }
+            }
+            node.mbrs.withUnsafeBufferPointer { m in
+                if node.isLeaf {
+                    for i in 0..<(m.count / 4) {
+                        let lon = m[4 * i]
+                        let lat = m[4 * i + 1]
+                        if QueryPoint.exceeds(q.cheapBound(minX: lon, minY: lat, maxX: lon, maxY: lat), worstTerm) {
+                            continue
+                        }
+                        let a = q.term(latitude: lat, longitude: lon)
+                        if QueryPoint.exceeds(a, worstTerm) { continue }
+                        let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
+                        guard d <= worst else { continue }
+                        let hit = SpatialHit(id: node.ids[i], point: node.points[i], distanceMeters: d)
+                        if hits.count < k {
+                            pushMax(&hits, hit)
+                        } else if SpatialHit.precedes(hit, hits[0]) {
+                            replaceMax(&hits, hit)
+                        } else {
+                            continue
+                        }
+                        if hits.count == k && hits[0].distanceMeters < worst {
+                            worst = hits[0].distanceMeters
+                            worstTerm = QueryPoint.term(ofMeters: worst)
+                        }
+                    }
+                } else {
+                    for i in 0..<(m.count / 4) {
+                        let b = q.cheapBound(minX: m[4 * i], minY: m[4 * i + 1], maxX: m[4 * i + 2], maxY: m[4 * i + 3])
+                        if !QueryPoint.exceeds(b, worstTerm) { queue.push(b, node.children[i], exact: false) }
+                    }
                 }
             }
         }

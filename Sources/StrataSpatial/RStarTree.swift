@@ -53,7 +53,11 @@ final class RStarNode {
     var children: [RStarNode] = []
     var ids: [String] = []
     var points: [GeoPoint] = []
-    weak var parent: RStarNode?
+    /// The node holding this one; nil for the root. Not `weak`: a weak reference
+    /// gives every node a side table and sends each retain and release down the
+    /// slow path. The tree owns every node through `root`, a parent always outlives
+    /// a linked child, and every unlink (split, condense, root collapse) resets the link.
+    unowned(unsafe) var parent: RStarNode?
 
     init(isLeaf: Bool, capacity: Int) {
         self.isLeaf = isLeaf
