@@ -239,6 +239,11 @@ extension RStarTree {
         if k <= 1024 { hits.reserveCapacity(k) }
         var worst = radius
         var worstTerm = radiusTerm
+        // Work on a local queue (moved out and back, no copy) to avoid an
+        // exclusivity check on the tree for every push and pop.
+        var queue = self.queue
+        self.queue = NodeQueue()
+        defer { self.queue = queue }
         queue.reset()
         queue.push(0, root, exact: true)
         while let (key, node, isExact) = queue.popMin() {
@@ -253,36 +258,36 @@ extension RStarTree {
                     continue
                 }
             }
-            node.mbrs.withUnsafeBufferPointer { m in
-                if node.isLeaf {
-                    for i in 0..<(m.count / 4) {
-                        let lon = m[4 * i]
-                        let lat = m[4 * i + 1]
-                        if QueryPoint.exceeds(q.cheapBound(minX: lon, minY: lat, maxX: lon, maxY: lat), worstTerm) {
-                            continue
-                        }
-                        let a = q.term(latitude: lat, longitude: lon)
-                        if QueryPoint.exceeds(a, worstTerm) { continue }
-                        let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
-                        guard d <= worst else { continue }
-                        let hit = SpatialHit(id: node.ids[i], point: node.points[i], distanceMeters: d)
-                        if hits.count < k {
-                            pushMax(&hits, hit)
-                        } else if SpatialHit.precedes(hit, hits[0]) {
-                            replaceMax(&hits, hit)
-                        } else {
-                            continue
-                        }
-                        if hits.count == k && hits[0].distanceMeters < worst {
-                            worst = hits[0].distanceMeters
-                            worstTerm = QueryPoint.term(ofMeters: worst)
-                        }
+            let m = node.mbrs
+            if node.isLeaf {
+                for i in 0..<(m.count / 4) {
+                    let lon = m[4 * i]
+                    let lat = m[4 * i + 1]
+                    if QueryPoint.exceeds(q.cheapBound(minX: lon, minY: lat, maxX: lon, maxY: lat), worstTerm) {
+                        continue
                     }
-                } else {
-                    for i in 0..<(m.count / 4) {
-                        let b = q.cheapBound(minX: m[4 * i], minY: m[4 * i + 1], maxX: m[4 * i + 2], maxY: m[4 * i + 3])
-                        if !QueryPoint.exceeds(b, worstTerm) { queue.push(b, node.children[i], exact: false) }
+                    let a = q.term(latitude: lat, longitude: lon)
+                    if QueryPoint.exceeds(a, worstTerm) { continue }
+                    let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
+                    guard d <= worst else { continue }
+                    let hit = SpatialHit(id: node.ids[i], point: node.points[i], distanceMeters: d)
+                    if hits.count < k {
+                        pushMax(&hits, hit)
+                    } else if SpatialHit.precedes(hit, hits[0]) {
+                        replaceMax(&hits, hit)
+                    } else {
+                        continue
                     }
+                    if hits.count == k && hits[0].distanceMeters < worst {
+                        worst = hits[0].distanceMeters
+                        worstTerm = QueryPoint.term(ofMeters: worst)
+                    }
+                }
+            } else {
+                let children = node.children
+                for i in 0..<(m.count / 4) {
+                    let b = q.cheapBound(minX: m[4 * i], minY: m[4 * i + 1], maxX: m[4 * i + 2], maxY: m[4 * i + 3])
+                    if !QueryPoint.exceeds(b, worstTerm) { queue.push(b, children[i], exact: false) }
                 }
             }
         }

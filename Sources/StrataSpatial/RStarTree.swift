@@ -49,10 +49,13 @@ struct Rect: Equatable {
 /// ```
 final class RStarNode {
     let isLeaf: Bool
-    var mbrs: [Double] = []
-    var children: [RStarNode] = []
-    var ids: [String] = []
-    var points: [GeoPoint] = []
+    // Exclusivity is not checked at run time on these arrays: the tree is not
+    // shared across threads (see `SpatialIndex`) and no access overlaps another,
+    // while the dynamic checks cost more than the searches themselves.
+    @exclusivity(unchecked) var mbrs: [Double] = []
+    @exclusivity(unchecked) var children: [RStarNode] = []
+    @exclusivity(unchecked) var ids: [String] = []
+    @exclusivity(unchecked) var points: [GeoPoint] = []
     /// The node holding this one; nil for the root. Not `weak`: a weak reference
     /// gives every node a side table and sends each retain and release down the
     /// slow path. The tree owns every node through `root`, a parent always outlives
@@ -159,11 +162,11 @@ public final class RStarTree: SpatialIndex {
     var root: RStarNode
     /// Levels: leaves are level 0, the root is level `height - 1`.
     var height = 1
-    var leafOf: [String: RStarNode] = [:]
+    @exclusivity(unchecked) var leafOf: [String: RStarNode] = [:]
     /// Levels already treated by forced reinsertion during the current insertion.
     private var reinsertedLevels: UInt64 = 0
     /// The best-first queue, kept between searches to avoid allocating.
-    var queue = NodeQueue()
+    @exclusivity(unchecked) var queue = NodeQueue()
 
     /// Creates an empty tree.
     ///
