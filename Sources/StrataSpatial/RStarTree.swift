@@ -170,9 +170,10 @@ public final class RStarTree: SpatialIndex {
 
     /// Creates an empty tree.
     ///
-    /// - Parameter maxEntries: the node capacity M, 4…255; traps otherwise
+    /// - Parameter maxEntries: the node capacity M, 4…255 (32 measured best
+    ///   at a million points); traps otherwise
     ///   (a programming error).
-    public init(maxEntries: Int = 16) {
+    public init(maxEntries: Int = 32) {
         precondition((4...255).contains(maxEntries), "R*-tree node capacity \(maxEntries) is outside 4…255")
         self.maxEntries = maxEntries
         self.minEntries = max(2, maxEntries * 2 / 5)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("SpatialIndex conformance")
 struct ConformanceTests {
-    @Test("RStarTree, M = 16", arguments: SpatialIndexConformance<RStarTree>.checkNames)
+    @Test("RStarTree, default M = 32", arguments: SpatialIndexConformance<RStarTree>.checkNames)
     func rStarTree(check: String) throws {
         let failures = try SpatialIndexConformance { RStarTree() }.run(check)
         #expect(failures.isEmpty, "\(failures)")
