@@ -1,1 +1,0 @@
-// StrataSpatial: see DESIGN.md.

@@ -1,0 +1,186 @@
+import Testing
+
+@testable import StrataSpatial
+
+/// The exact answers, by scanning every object.
+struct BruteForce {
+    var objects: [String: GeoPoint] = [:]
+
+    func box(_ box: BoundingBox) -> [String] {
+        objects.filter { box.contains($0.value) }.map(\.key).sorted()
+    }
+
+    func ranked(from center: GeoPoint) -> [SpatialHit] {
+        objects.map { SpatialHit(id: $0.key, point: $0.value, distanceMeters: Haversine.distance(center, $0.value)) }
+            .sorted(by: SpatialHit.precedes)
+    }
+}
+
+@Suite("RStarTree")
+struct RStarTreeTests {
+    static func randomBox(_ rng: inout SplitMix64) -> BoundingBox {
+        let a = rng.point()
+        let b = rng.point(near: a, spreadDegrees: [0.001, 0.5, 10, 90].randomElement(using: &rng)!)
+        var minLon = a.longitude
+        var maxLon = b.longitude
+        if Bool.random(using: &rng) { swap(&minLon, &maxLon) }  // may wrap
+        return try! BoundingBox(
+            minLatitude: min(a.latitude, b.latitude), minLongitude: minLon,
+            maxLatitude: max(a.latitude, b.latitude), maxLongitude: maxLon)
+    }
+
+    static func check(_ tree: RStarTree, against model: BruteForce, queries: Int, rng: inout SplitMix64, seed: UInt64)
+        throws
+    {
+        for _ in 0..<queries {
+            let box = randomBox(&rng)
+            let got = tree.search(in: box).map(\.id).sorted()
+            let want = model.box(box)
+            #expect(got == want, "seed \(seed): box \(box): \(got.count) ids, expected \(want.count)")
+            if got != want { return }
+
+            let center = Bool.random(using: &rng) ? rng.point() : (model.objects.values.randomElement(using: &rng) ?? rng.point())
+            let ranked = model.ranked(from: center)
+            let radius = rng.radius()
+            let limit = [1, 10, 100, Int.max].randomElement(using: &rng)!
+            let near = try tree.search(near: center, radiusMeters: radius, limit: limit)
+            let wantNear = Array(ranked.filter { $0.distanceMeters <= radius }.prefix(limit))
+            #expect(
+                near == wantNear,
+                "seed \(seed): radius \(radius) m around \(center) limit \(limit): \(near.count) hits, expected \(wantNear.count); first difference \(zip(near, wantNear).first { $0.0 != $0.1 }.map { "\($0)" } ?? "-")")
+            if near != wantNear { return }
+
+            let k = [1, 2, 10, 50].randomElement(using: &rng)!
+            let knn = try tree.nearest(to: center, k: k)
+            let wantKnn = Array(ranked.prefix(k))
+            #expect(knn == wantKnn, "seed \(seed): \(k) nearest to \(center): \(knn.map(\.id)) expected \(wantKnn.map(\.id))")
+            if knn != wantKnn { return }
+        }
+    }
+
+    @Test("differential against brute force, incremental inserts", arguments: [1 as UInt64, 2, 3, 4])
+    func differentialIncremental(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let tree = RStarTree(maxEntries: [4, 8, 16, 32][Int(seed) % 4])
+        var model = BruteForce()
+        for i in 0..<3_000 {
+            let p = rng.point()
+            try tree.insert(id: "o\(i)", point: p)
+            model.objects["o\(i)"] = p
+        }
+        #expect(tree.invariantViolations() == [], "seed \(seed)")
+        try Self.check(tree, against: model, queries: 300, rng: &rng, seed: seed)
+    }
+
+    @Test("differential against brute force, bulk loaded", arguments: [11 as UInt64, 12, 13])
+    func differentialBulk(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        var model = BruteForce()
+        var entries: [SpatialEntry] = []
+        for i in 0..<5_000 {
+            let p = rng.point()
+            entries.append(SpatialEntry(id: "o\(i)", point: p))
+            model.objects["o\(i)"] = p
+        }
+        let tree = try RStarTree(bulkLoading: entries, maxEntries: [8, 16, 32][Int(seed) % 3])
+        #expect(tree.invariantViolations() == [], "seed \(seed)")
+        try Self.check(tree, against: model, queries: 300, rng: &rng, seed: seed)
+    }
+
+    @Test("clustered points: many duplicates and ties")
+    func duplicatesAndTies() throws {
+        let seed: UInt64 = 21
+        var rng = SplitMix64(seed: seed)
+        let tree = RStarTree(maxEntries: 8)
+        var model = BruteForce()
+        let spots = (0..<20).map { _ in rng.point() }
+        for i in 0..<2_000 {
+            let p = spots.randomElement(using: &rng)!
+            try tree.insert(id: "o\(i)", point: p)
+            model.objects["o\(i)"] = p
+        }
+        #expect(tree.invariantViolations() == [])
+        try Self.check(tree, against: model, queries: 200, rng: &rng, seed: seed)
+    }
+
+    @Test("model-based insert/move/remove, invariants after every mutation", arguments: [101 as UInt64, 102, 103, 104])
+    func modelBased(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let tree = RStarTree(maxEntries: seed % 2 == 0 ? 4 : 12)
+        var model = BruteForce()
+        for step in 0..<3_000 {
+            let id = "o\(Int.random(in: 0..<400, using: &rng))"
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0..<4:
+                let p = rng.point()
+                if model.objects[id] == nil {
+                    try tree.insert(id: id, point: p)
+                    model.objects[id] = p
+                } else {
+                    #expect(throws: SpatialError.self) { try tree.insert(id: id, point: p) }
+                }
+            case 4..<7:
+                let p = Bool.random(using: &rng) ? rng.point() : rng.point(near: model.objects[id] ?? rng.point(), spreadDegrees: 0.01)
+                tree.move(id: id, to: p)
+                model.objects[id] = p
+            default:
+                let removed = tree.remove(id: id)
+                #expect(removed == (model.objects.removeValue(forKey: id) != nil), "seed \(seed) step \(step)")
+            }
+            let problems = tree.invariantViolations()
+            #expect(problems.isEmpty, "seed \(seed) step \(step): \(problems.prefix(5))")
+            #expect(tree.count == model.objects.count, "seed \(seed) step \(step)")
+            if !problems.isEmpty { return }
+            if step % 100 == 0 {
+                for (id, p) in model.objects { #expect(tree.point(for: id) == p, "seed \(seed) step \(step) \(id)") }
+                try Self.check(tree, against: model, queries: 5, rng: &rng, seed: seed)
+            }
+        }
+        // Drain to empty.
+        for id in model.objects.keys.sorted() {
+            #expect(tree.remove(id: id))
+            #expect(tree.invariantViolations() == [])
+        }
+        #expect(tree.count == 0 && tree.height == 1)
+    }
+
+    @Test("bulk load of every small size gives a sound tree", arguments: [4, 5, 16])
+    func bulkLoadSizes(maxEntries: Int) throws {
+        var rng = SplitMix64(seed: 5)
+        for n in 0..<300 {
+            let entries = (0..<n).map { SpatialEntry(id: "o\($0)", point: rng.point()) }
+            let tree = try RStarTree(bulkLoading: entries, maxEntries: maxEntries)
+            #expect(tree.invariantViolations() == [], "n = \(n), M = \(maxEntries)")
+            #expect(tree.count == n)
+        }
+    }
+
+    @Test func bulkLoadRejectsDuplicateIDsAndKeepsTheTree() throws {
+        let tree = RStarTree()
+        try tree.insert(id: "keep", point: GeoPoint(latitude: 1, longitude: 1))
+        let p = try GeoPoint(latitude: 0, longitude: 0)
+        do {
+            try tree.bulkLoad([SpatialEntry(id: "x", point: p), SpatialEntry(id: "x", point: p)])
+            Issue.record("duplicate ids accepted")
+        } catch {
+            #expect(error.code == .duplicateID && error.message.contains("\"x\""))
+        }
+        #expect(tree.count == 1 && tree.point(for: "keep") != nil)
+    }
+
+    /// The invariant checker must notice each kind of damage.
+    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link"])
+    func invariantCheckerCatchesDamage(damage: String) throws {
+        var rng = SplitMix64(seed: 9)
+        let tree = RStarTree(maxEntries: 4)
+        for i in 0..<200 { try tree.insert(id: "o\(i)", point: rng.point()) }
+        #expect(tree.invariantViolations() == [])
+        switch damage {
+        case "loose rectangle": tree.root.mbrs[0] -= 1
+        case "wrong count": tree.count += 1
+        case "stale id map": tree.leafOf["ghost"] = tree.root
+        default: tree.root.children[0].parent = nil
+        }
+        #expect(!tree.invariantViolations().isEmpty, "\(damage) went unnoticed")
+    }
+}
