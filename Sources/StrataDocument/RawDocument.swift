@@ -1,0 +1,260 @@
+/// A read-only view over the BSON bytes of one document that finds fields
+/// without decoding the rest: the hot path of query filters.
+///
+/// The bytes are shared, not copied (`[UInt8]` is copy-on-write; views of
+/// embedded documents point into the same storage). Skipping an element
+/// reads only its type byte, key terminator and length prefix, checked
+/// against the enclosing document's bounds, and allocates nothing; the
+/// contents of skipped strings and documents are not validated until a
+/// caller decodes them.
+///
+///     bytes: … | int32 len | type key\0 value | type key\0 value | … | 00 | …
+///              ^ start                                                ^ end
+public struct RawDocument: Sendable {
+    /// The storage the view points into (may hold more than this document).
+    public let storage: [UInt8]
+    /// Offset of this document's length prefix in `storage`.
+    public let start: Int
+    /// One past this document's terminating 0x00.
+    public let end: Int
+
+    /// Views `bytes`, which must hold exactly one document. Checks only the
+    /// outer length, terminator and size limit; fields are checked as they are read.
+    /// - Throws: `DocumentError` `.corrupt` or `.tooLarge`.
+    public init(bytes: [UInt8], limits: BSONLimits = .default) throws(DocumentError) {
+        guard bytes.count <= limits.maxSize else {
+            throw DocumentError(.tooLarge, "document of \(bytes.count) bytes is over the limit of \(limits.maxSize)")
+        }
+        let end = try typedThrows { try bytes.withUnsafeBytes { raw throws(DocumentError) in
+            try BSONScanner(base: raw).documentEnd(0, limit: raw.count)
+        } }
+        guard end == bytes.count else { throw .corrupt("\(bytes.count - end) bytes after the document", at: end) }
+        self.init(storage: bytes, start: 0, end: end)
+    }
+
+    init(storage: [UInt8], start: Int, end: Int) {
+        self.storage = storage
+        self.start = start
+        self.end = end
+    }
+
+    /// The bytes of this document alone.
+    public var bytes: ArraySlice<UInt8> { storage[start..<end] }
+
+    /// Decodes the whole document.
+    /// - Throws: `DocumentError` `.corrupt` for malformed contents.
+    public func decode(limits: BSONLimits = .default) throws(DocumentError) -> Document {
+        try BSONDecoder(limits: limits).decode(bytes)
+    }
+
+    /// The first top-level field named `key`, or nil.
+    /// - Throws: `DocumentError` `.corrupt` if the elements before it are malformed.
+    public func value(forKey key: String) throws(DocumentError) -> RawValue? {
+        var key = key
+        return try typedThrows { try key.withUTF8 { k in try find(path: k, splitOnDots: false) } }
+    }
+
+    /// The value at a dot path (`"a.b.0.c"`): components name fields of
+    /// embedded documents or, for arrays, element positions. Nil when any step is missing.
+    /// - Throws: `DocumentError` `.corrupt` if the elements walked over are malformed.
+    public func value(atPath path: String) throws(DocumentError) -> RawValue? {
+        var path = path
+        return try typedThrows { try path.withUTF8 { p in try find(path: p, splitOnDots: true) } }
+    }
+
+    private func find(path: UnsafeBufferPointer<UInt8>, splitOnDots: Bool) throws(DocumentError) -> RawValue? {
+        try typedThrows { try storage.withUnsafeBytes { raw throws(DocumentError) -> RawValue? in
+            let scanner = BSONScanner(base: raw)
+            var docStart = start
+            var docEnd = end
+            var isArray = false
+            var componentStart = 0
+            while true {
+                var componentEnd = componentStart
+                if splitOnDots {
+                    while componentEnd < path.count, path[componentEnd] != UInt8(ascii: ".") { componentEnd += 1 }
+                } else {
+                    componentEnd = path.count
+                }
+                let length = componentEnd - componentStart
+                var wantedIndex = -1
+                if isArray {
+                    guard let i = RawDocument.arrayIndex(path, componentStart, componentEnd) else { return nil }
+                    wantedIndex = i
+                }
+                // Walk the elements of the current document.
+                let inner = docEnd - 1
+                var p = docStart + 4
+                var index = 0
+                var found: (type: UInt8, valueStart: Int, valueEnd: Int)?
+                while true {
+                    let type = try scanner.elementType(p, limit: docEnd)
+                    if type == 0 { return nil }
+                    let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
+                    let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
+                    let matches: Bool
+                    if isArray {
+                        matches = index == wantedIndex
+                    } else if keyEnd - 1 - (p + 1) == length {
+                        var same = true
+                        var i = 0
+                        while i < length {
+                            if raw[p + 1 + i] != path[componentStart + i] {
+                                same = false
+                                break
+                            }
+                            i += 1
+                        }
+                        matches = same
+                    } else {
+                        matches = false
+                    }
+                    if matches {
+                        found = (type, keyEnd, valueEnd)
+                        break
+                    }
+                    p = valueEnd
+                    index += 1
+                }
+                guard let (type, valueStart, valueEnd) = found else { return nil }
+                if componentEnd >= path.count {
+                    return RawValue(type: BSONType(rawValue: type)!, storage: storage, start: valueStart, end: valueEnd)
+                }
+                guard type == BSONType.document.rawValue || type == BSONType.array.rawValue else { return nil }
+                docStart = valueStart
+                docEnd = valueEnd
+                isArray = type == BSONType.array.rawValue
+                componentStart = componentEnd + 1
+            }
+        } }
+    }
+
+    static func arrayIndex(_ path: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        guard to > from, to - from <= 9, to - from == 1 || path[from] != UInt8(ascii: "0") else { return nil }
+        var n = 0
+        for i in from..<to {
+            let c = path[i]
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            n = n * 10 + Int(c - 0x30)
+        }
+        return n
+    }
+
+    /// An iterator over the top-level fields, reading each only when asked.
+    public func makeIterator() -> Iterator { Iterator(document: self) }
+
+    /// Walks the top-level fields in order. `nextField()` throws on malformed
+    /// bytes instead of ending silently, so this is not a `Sequence`.
+    public struct Iterator: Sendable {
+        let document: RawDocument
+        var position: Int
+        var done = false
+
+        init(document: RawDocument) {
+            self.document = document
+            self.position = document.start + 4
+        }
+
+        /// The next field, or nil after the last.
+        /// - Throws: `DocumentError` `.corrupt` for a malformed element or key.
+        public mutating func nextField() throws(DocumentError) -> RawField? {
+            if done { return nil }
+            let d = document
+            let p = position
+            let field = try typedThrows { try d.storage.withUnsafeBytes { raw throws(DocumentError) -> RawField? in
+                let scanner = BSONScanner(base: raw)
+                let inner = d.end - 1
+                let type = try scanner.elementType(p, limit: d.end)
+                if type == 0 {
+                    guard p == inner else { throw .corrupt("document terminator before its declared end", at: p) }
+                    return nil
+                }
+                let (key, valueStart) = try scanner.cstring(p + 1, limit: inner)
+                let valueEnd = try scanner.valueEnd(type: type, valueStart, limit: inner)
+                return RawField(
+                    key: key,
+                    value: RawValue(type: BSONType(rawValue: type)!, storage: d.storage, start: valueStart, end: valueEnd))
+            } }
+            if let field {
+                position = field.value.end
+            } else {
+                done = true
+            }
+            return field
+        }
+    }
+}
+
+/// One field read by a ``RawDocument/Iterator``.
+public struct RawField: Sendable {
+    public var key: String
+    public var value: RawValue
+}
+
+/// The undecoded bytes of one value inside a ``RawDocument``.
+public struct RawValue: Sendable {
+    /// The BSON type byte of the value.
+    public let type: BSONType
+    /// The storage shared with the document.
+    public let storage: [UInt8]
+    /// Offset of the value's first byte (after the key).
+    public let start: Int
+    /// One past the value's last byte.
+    public let end: Int
+
+    /// Decodes the value fully.
+    /// - Throws: `DocumentError` `.corrupt` for malformed contents.
+    public func decode(limits: BSONLimits = .default) throws(DocumentError) -> Value {
+        try typedThrows { try storage.withUnsafeBytes { raw throws(DocumentError) -> Value in
+            let reader = BSONDecoder.Reader(scanner: BSONScanner(base: raw), limits: limits)
+            let (value, valueEnd) = try reader.value(type: type.rawValue, at: start, limit: end, depth: 1)
+            guard valueEnd == end else { throw .corrupt("value length mismatch", at: start) }
+            return value
+        } }
+    }
+
+    /// The embedded document or array as a lazy view, if this is one.
+    public var document: RawDocument? {
+        guard type == .document || type == .array else { return nil }
+        return RawDocument(storage: storage, start: start, end: end)
+    }
+
+    /// The value as a double without decoding anything else, for int32, int64 and double.
+    public var doubleValue: Double? {
+        switch type {
+        case .double: Double(bitPattern: load(UInt64.self))
+        case .int32: Double(Int32(bitPattern: load(UInt32.self)))
+        case .int64: Double(Int64(bitPattern: load(UInt64.self)))
+        default: nil
+        }
+    }
+
+    /// The value as an Int64 for int32 and int64.
+    public var int64Value: Int64? {
+        switch type {
+        case .int32: Int64(Int32(bitPattern: load(UInt32.self)))
+        case .int64: Int64(bitPattern: load(UInt64.self))
+        default: nil
+        }
+    }
+
+    /// The boolean, if this is one.
+    public var boolValue: Bool? {
+        type == .bool ? storage[start] != 0 : nil
+    }
+
+    /// Whether this is a string equal to `text`, compared in place without allocating.
+    public func stringEquals(_ text: String) -> Bool {
+        guard type == .string, end - start >= 5 else { return false }
+        var text = text
+        return text.withUTF8 { t in
+            guard end - start - 5 == t.count else { return false }
+            for i in 0..<t.count where storage[start + 4 + i] != t[i] { return false }
+            return true
+        }
+    }
+
+    private func load<T: FixedWidthInteger>(_: T.Type) -> T {
+        storage.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: T.self)) }
+    }
+}

@@ -1,1 +1,0 @@
-// StrataDocument: see DESIGN.md.

@@ -1,1 +1,0 @@
-// StrataRocksDB: see DESIGN.md.

@@ -1,1 +1,0 @@
-// StrataTrie: see DESIGN.md.

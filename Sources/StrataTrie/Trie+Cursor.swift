@@ -1,0 +1,211 @@
+import StrataStore
+
+// Ordered iteration over a trie.
+//
+// The cursor keeps the path from the root to the current node as a stack of
+// frames, and the current key as the concatenation of the frames' segments.
+// Each frame says what to visit next in that node:
+//
+//   forward:  next == -1      the node's own value (it precedes its children)
+//             next in 0..<n   child `next`, then the ones after it
+//             next == n       nothing left; pop
+//   reverse:  next in 0..<n   child `next`, then the ones before it
+//             next == -1      the node's own value (it follows its children)
+//             next == -2      nothing left; pop
+//
+// Seeking to a bound walks down the bound's bytes once, setting each frame to
+// the first child (forward) or last child (reverse) that may hold keys inside
+// the range, so a scan costs O(depth) to start and O(1) amortized per entry.
+
+/// A lazy cursor over the keys of a trie in `lower ..< upper`.
+///
+/// It holds the nodes it walks, so it keeps seeing the version of the trie it
+/// was made from even if the trie is mutated afterwards.
+struct TrieCursor {
+    struct Frame {
+        let node: Node
+        var next: Int
+    }
+
+    private var stack: [Frame] = []
+    /// The current key (valid after `next()` returned true).
+    private(set) var key: [UInt8] = []
+    private var current: Node?
+    private let lower: [UInt8]?
+    private let upper: [UInt8]?
+    private let reverse: Bool
+
+    init(root: Node, lower: [UInt8]?, upper: [UInt8]?, reverse: Bool) {
+        self.lower = lower
+        self.upper = upper
+        self.reverse = reverse
+        if let lower, let upper, !lexicographicallyLess(lower, upper) { return }  // empty range
+        if reverse {
+            stack.append(Frame(node: root, next: root.children.count - 1))
+            if let upper { seekReverse(upper) }
+        } else {
+            stack.append(Frame(node: root, next: -1))
+            if let lower { seekForward(lower) }
+        }
+    }
+
+    /// The current value; only valid after `next()` returned true.
+    var value: [UInt8] { current!.value! }
+
+    /// Calls `body` with the current key and value.
+    func withEntry<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        guard let current, let value = current.value else {
+            preconditionFailure("cursor entry read before next() returned true")
+        }
+        return try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(k, v) } }
+    }
+
+    /// Moves to the next entry; false at the end.
+    mutating func next() -> Bool {
+        reverse ? stepReverse() : stepForward()
+    }
+
+    private mutating func finish() -> Bool {
+        stack.removeAll()
+        current = nil
+        return false
+    }
+
+    private mutating func stepForward() -> Bool {
+        while let top = stack.last {
+            let node = top.node
+            let index = stack.count - 1
+            if top.next == -1 {
+                stack[index].next = 0
+                if node.value != nil {
+                    if let upper, !lexicographicallyLess(key, upper) { return finish() }
+                    current = node
+                    return true
+                }
+            } else if top.next < node.children.count {
+                let child = node.children[top.next]
+                stack[index].next += 1
+                key.append(contentsOf: child.segment)
+                stack.append(Frame(node: child, next: -1))
+            } else {
+                stack.removeLast()
+                key.removeLast(node.segment.count)
+            }
+        }
+        return finish()
+    }
+
+    private mutating func stepReverse() -> Bool {
+        while let top = stack.last {
+            let node = top.node
+            let index = stack.count - 1
+            if top.next >= 0 {
+                let child = node.children[top.next]
+                stack[index].next -= 1
+                key.append(contentsOf: child.segment)
+                stack.append(Frame(node: child, next: child.children.count - 1))
+            } else if top.next == -1 {
+                stack[index].next = -2
+                if node.value != nil {
+                    if let lower, lexicographicallyLess(key, lower) { return finish() }
+                    current = node
+                    return true
+                }
+            } else {
+                stack.removeLast()
+                key.removeLast(node.segment.count)
+            }
+        }
+        return finish()
+    }
+
+    /// Positions the stack so that stepping forward yields the keys >= `bound`.
+    private mutating func seekForward(_ bound: [UInt8]) {
+        var offset = 0
+        while true {
+            let top = stack.count - 1
+            let node = stack[top].node
+            if offset == bound.count {
+                stack[top].next = -1
+                return
+            }
+            let (j, found) = node.childIndex(bound[offset])
+            guard found else {
+                stack[top].next = j
+                return
+            }
+            let child = node.children[j]
+            let (k, segmentGreater) = compareSegment(child.segment, bound, offset)
+            if k == child.segment.count {
+                stack[top].next = j + 1
+                key.append(contentsOf: child.segment)
+                stack.append(Frame(node: child, next: -1))
+                offset += k
+                continue
+            }
+            // The bound ends inside the segment, or they differ at k.
+            stack[top].next = segmentGreater ? j : j + 1
+            return
+        }
+    }
+
+    /// Positions the stack so that stepping backward yields the keys < `bound`.
+    private mutating func seekReverse(_ bound: [UInt8]) {
+        var offset = 0
+        while true {
+            let top = stack.count - 1
+            let node = stack[top].node
+            if offset == bound.count {
+                stack[top].next = -2
+                return
+            }
+            let (j, found) = node.childIndex(bound[offset])
+            guard found else {
+                stack[top].next = j - 1
+                return
+            }
+            let child = node.children[j]
+            let (k, segmentGreater) = compareSegment(child.segment, bound, offset)
+            if k == child.segment.count {
+                stack[top].next = j - 1
+                key.append(contentsOf: child.segment)
+                stack.append(Frame(node: child, next: child.children.count - 1))
+                offset += k
+                continue
+            }
+            stack[top].next = segmentGreater ? j - 1 : j
+            return
+        }
+    }
+
+    /// The length of the common prefix of `segment` and `bound[offset...]`, and
+    /// whether keys under the segment sort after the bound when they differ
+    /// (including when the bound ends inside the segment).
+    private func compareSegment(_ segment: [UInt8], _ bound: [UInt8], _ offset: Int) -> (Int, Bool) {
+        let available = bound.count - offset
+        var k = 0
+        while k < segment.count && k < available && segment[k] == bound[offset + k] { k += 1 }
+        if k == segment.count { return (k, false) }
+        if k == available { return (k, true) }
+        return (k, segment[k] > bound[offset + k])
+    }
+}
+
+/// Whether `a` sorts strictly before `b` (unsigned bytes).
+@inline(__always)
+func lexicographicallyLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    a.withUnsafeBytes { x in b.withUnsafeBytes { y in compareBytes(x, y) < 0 } }
+}
+
+extension Trie {
+    /// A cursor over the keys in `lower ..< upper`, ascending or descending.
+    func makeCursor(lower: [UInt8]? = nil, upper: [UInt8]? = nil, reverse: Bool = false) -> TrieCursor {
+        TrieCursor(root: root, lower: lower, upper: upper, reverse: reverse)
+    }
+
+    /// Visits every entry in ascending order.
+    func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var cursor = makeCursor()
+        while cursor.next() { try cursor.withEntry(body) }
+    }
+}

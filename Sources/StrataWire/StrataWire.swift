@@ -1,1 +1,0 @@
-// StrataWire: see DESIGN.md.
