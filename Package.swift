@@ -18,6 +18,11 @@ let package = Package(
         .library(name: "StrataDocument", targets: ["StrataDocument"]),
         .library(name: "StrataSpatial", targets: ["StrataSpatial"]),
         .library(name: "StrataWire", targets: ["StrataWire"]),
+        .library(name: "StrataQuery", targets: ["StrataQuery"]),
+        .library(name: "StrataDB", targets: ["StrataDB"]),
+        .library(name: "StrataServer", targets: ["StrataServer"]),
+        .library(name: "StrataClient", targets: ["StrataClient"]),
+        .library(name: "StrataHarness", targets: ["StrataHarness"]),
         .executable(name: "strata", targets: ["strata"]),
     ],
     traits: [
@@ -28,6 +33,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The plugin seam: no dependencies beyond the standard library.
@@ -59,13 +66,40 @@ let package = Package(
 
         // Layers above the seam.
         .target(name: "StrataDocument"),
+        .target(name: "StrataQuery", dependencies: ["StrataDocument"]),
+        .target(name: "StrataDB", dependencies: ["StrataStore", "StrataDocument", "StrataQuery"]),
         .target(name: "StrataSpatial", dependencies: ["StrataStore"]),
         .target(name: "StrataWire"),
+        .target(
+            name: "StrataServer",
+            dependencies: [
+                "StrataStore", "StrataWire", "StrataDocument", "StrataDB", "StrataSpatial",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "StrataClient",
+            dependencies: [
+                "StrataWire", "StrataDocument",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        // The harness: workloads, stress and race checks, reports.
+        .target(name: "StrataHarness", dependencies: ["StrataStore", "StrataFaults", "StrataBackends"]),
 
         .executableTarget(
             name: "strata",
             dependencies: [
                 "StrataBackends",
+                "StrataHarness",
+                "StrataDB",
+                "StrataSpatial",
+                "StrataServer",
+                "StrataClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"])),
             ]
@@ -77,8 +111,12 @@ let package = Package(
         .testTarget(name: "StrataLMDBTests", dependencies: ["StrataLMDB", "StrataStoreTesting"]),
         .testTarget(name: "StrataFaultsTests", dependencies: ["StrataFaults", "StrataTrie", "StrataStoreTesting"]),
         .testTarget(name: "StrataDocumentTests", dependencies: ["StrataDocument"]),
-        .testTarget(name: "StrataSpatialTests", dependencies: ["StrataSpatial"]),
-        .testTarget(name: "StrataWireTests", dependencies: ["StrataWire"]),
+        .testTarget(name: "StrataSpatialTests", dependencies: ["StrataSpatial", "StrataBackends", "StrataStoreTesting"]),
+        .testTarget(name: "StrataWireTests", dependencies: ["StrataWire"], exclude: ["Fixtures"]),
+        .testTarget(name: "StrataQueryTests", dependencies: ["StrataQuery"]),
+        .testTarget(name: "StrataDBTests", dependencies: ["StrataDB", "StrataBackends", "StrataStoreTesting"]),
+        .testTarget(name: "StrataServerTests", dependencies: ["StrataServer", "StrataClient", "StrataBackends", "StrataStoreTesting"]),
+        .testTarget(name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

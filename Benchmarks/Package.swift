@@ -23,6 +23,14 @@ let package = Package(
             path: "StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ReferenceWorkload",
+            dependencies: [
+                .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataStore", package: "Strata"),
+            ],
+            path: "ReferenceWorkload"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,10 +15,10 @@ public struct BSONDecoder: Sendable {
     /// - Throws: `DocumentError` `.corrupt` for malformed bytes, `.tooLarge`
     ///   and `.tooDeep` past the limits.
     public func decode(_ bytes: some Collection<UInt8>) throws(DocumentError) -> Document {
-        let array = Array(bytes)
-        guard array.count <= limits.maxSize else {
-            throw DocumentError(.tooLarge, "document of \(array.count) bytes is over the limit of \(limits.maxSize)")
+        guard bytes.count <= limits.maxSize else {
+            throw DocumentError(.tooLarge, "document of \(bytes.count) bytes is over the limit of \(limits.maxSize)")
         }
+        let array = Array(bytes)
         do {
             return try array.withUnsafeBytes { raw in
                 let reader = Reader(scanner: BSONScanner(base: raw), limits: limits)
@@ -55,7 +55,8 @@ public struct BSONDecoder: Sendable {
             at start: Int, limit: Int, depth: Int, _ body: (String, Value) -> Void
         ) throws(DocumentError) -> Int {
             guard depth <= limits.maxDepth else {
-                throw DocumentError(.tooDeep, "document nested deeper than \(limits.maxDepth) levels at offset \(start)")
+                throw DocumentError(
+                    .tooDeep, "document nested deeper than \(limits.maxDepth) levels at offset \(start)")
             }
             let end = try scanner.documentEnd(start, limit: limit)
             let inner = end - 1
@@ -95,7 +96,9 @@ public struct BSONDecoder: Sendable {
                     guard inner == n - 4 else {
                         throw .corrupt("binary subtype 0x02 inner length \(inner) does not match \(n - 4)", at: p + 5)
                     }
-                    return (.binary(Binary(subtype: 2, bytes: try s.bytes(p + 9, count: inner, limit: limit))), p + 5 + n)
+                    return (
+                        .binary(Binary(subtype: 2, bytes: try s.bytes(p + 9, count: inner, limit: limit))), p + 5 + n
+                    )
                 }
                 return (.binary(Binary(subtype: subtype, bytes: try s.bytes(p + 5, count: n, limit: limit))), p + 5 + n)
             case 0x06: return (.undefined, p)
@@ -135,7 +138,9 @@ public struct BSONDecoder: Sendable {
             case 0x10: return (.int32(try s.int32(p, limit: limit)), p + 4)
             case 0x11:
                 let u = UInt64(bitPattern: try s.int64(p, limit: limit))
-                return (.timestamp(Timestamp(seconds: UInt32(u >> 32), increment: UInt32(truncatingIfNeeded: u))), p + 8)
+                return (
+                    .timestamp(Timestamp(seconds: UInt32(u >> 32), increment: UInt32(truncatingIfNeeded: u))), p + 8
+                )
             case 0x12: return (.int64(try s.int64(p, limit: limit)), p + 8)
             case 0x13: return (.decimal128(Decimal128(bytes: try s.bytes(p, count: 16, limit: limit))), p + 16)
             case 0x7F: return (.maxKey, p)

@@ -28,7 +28,8 @@ struct BSONScanner {
     /// The element type byte at `at`: 0x00 (end of document) or a known BSON type.
     func elementType(_ at: Int, limit: Int) throws(DocumentError) -> UInt8 {
         let type = try byte(at, limit: limit)
-        guard type == 0 || BSONType(rawValue: type) != nil else {
+        // 0x00 ends the document; 0x01...0x13, 0x7F and 0xFF are the BSON types.
+        guard type <= 0x13 || type == 0x7F || type == 0xFF else {
             throw .corrupt("unknown BSON type 0x\(Hex.encode([type]))", at: at)
         }
         return type
@@ -45,10 +46,9 @@ struct BSONScanner {
     }
 
     func utf8(_ from: Int, _ to: Int) throws(DocumentError) -> String {
-        guard let s = String(validating: UnsafeRawBufferPointer(rebasing: base[from..<to]), as: UTF8.self) else {
-            throw .corrupt("invalid UTF-8", at: from)
-        }
-        return s
+        let bytes = UnsafeRawBufferPointer(rebasing: base[from..<to])
+        guard UTF8Validation.isValid(bytes) else { throw .corrupt("invalid UTF-8", at: from) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func cstring(_ at: Int, limit: Int) throws(DocumentError) -> (String, Int) {

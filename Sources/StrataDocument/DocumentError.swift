@@ -16,6 +16,9 @@ public struct DocumentError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidKey = Code(rawValue: "invalid_key")
         /// Text that is not valid JSON or not valid Extended JSON.
         public static let invalidJSON = Code(rawValue: "invalid_json")
+        /// A dot path that cannot be followed or written (empty component,
+        /// a step through a scalar, a non-index component on an array).
+        public static let invalidPath = Code(rawValue: "invalid_path")
         /// A value or conversion this module does not support.
         public static let unsupported = Code(rawValue: "unsupported")
         public var description: String { rawValue }

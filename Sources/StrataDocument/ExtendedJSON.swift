@@ -47,12 +47,16 @@ public enum ExtendedJSON {
         case .int32(let v): return .number(String(v))
         case .int64(let v): return .number(String(v))
         case .double(let d):
-            guard d.isFinite else { return wrap("$numberDouble", .string(d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity")) }
+            guard d.isFinite else {
+                return wrap("$numberDouble", .string(d.isNaN ? "NaN" : d > 0 ? "Infinity" : "-Infinity"))
+            }
             return .number(relaxedNumber(d))
         case .decimal128(let d): return wrap("$numberDecimal", .string(d.description))
         case .string(let s): return .string(s)
         case .binary(let b):
-            return wrap("$binary", object([("base64", .string(Base64.encode(b.bytes))), ("subType", .string(Hex.encode([b.subtype])))]))
+            return wrap(
+                "$binary",
+                object([("base64", .string(Base64.encode(b.bytes))), ("subType", .string(Hex.encode([b.subtype])))]))
         case .objectId(let o): return wrap("$oid", .string(o.hex))
         case .datetime(let ms):
             // 1970-01-01 to 9999-12-31 as ISO-8601; others as $numberLong.
@@ -61,7 +65,8 @@ public enum ExtendedJSON {
         case .timestamp(let t):
             return wrap("$timestamp", object([("t", .number(String(t.seconds))), ("i", .number(String(t.increment)))]))
         case .regex(let r):
-            return wrap("$regularExpression", object([("pattern", .string(r.pattern)), ("options", .string(r.options))]))
+            return wrap(
+                "$regularExpression", object([("pattern", .string(r.pattern)), ("options", .string(r.options))]))
         case .array(let a): return .array(a.map { json(of: $0) })
         case .document(let d): return .object(d.map { JSONMember($0.key, json(of: $0.value)) })
         case .javascript(let code): return wrap("$code", .string(code))
@@ -125,11 +130,15 @@ public enum ExtendedJSON {
     }
 
     private static func uint32(_ v: JSONValue?, _ what: String) throws(DocumentError) -> UInt32 {
-        guard case .number(let n)? = v, let u = UInt32(n) else { throw invalid("\(what) must be an unsigned 32-bit integer") }
+        guard case .number(let n)? = v, let u = UInt32(n) else {
+            throw invalid("\(what) must be an unsigned 32-bit integer")
+        }
         return u
     }
 
-    private static func fields(_ v: JSONValue?, _ what: String, _ names: Set<String>) throws(DocumentError) -> [String: JSONValue] {
+    private static func fields(_ v: JSONValue?, _ what: String, _ names: Set<String>) throws(DocumentError) -> [String:
+        JSONValue]
+    {
         guard case .object(let members)? = v, members.count == names.count,
             Set(members.map(\.key)) == names
         else { throw invalid("\(what) must be an object with exactly \(names.sorted())") }
@@ -204,7 +213,8 @@ public enum ExtendedJSON {
             let f = try fields(m["$binary"], "$binary", ["base64", "subType"])
             let subtypeText = try string(f["subType"], "subType")
             guard let bytes = Base64.decode(try string(f["base64"], "base64")),
-                subtypeText.utf8.count <= 2, let subtype = Hex.decode(subtypeText.count == 1 ? "0" + subtypeText : subtypeText),
+                subtypeText.utf8.count <= 2,
+                let subtype = Hex.decode(subtypeText.count == 1 ? "0" + subtypeText : subtypeText),
                 subtype.count == 1
             else { throw invalid("bad $binary") }
             return .binary(Binary(subtype: subtype[0], bytes: bytes))
@@ -219,7 +229,9 @@ public enum ExtendedJSON {
         case "$code":
             if keys.contains("$scope") {
                 try only(["$code", "$scope"])
-                guard case .document(let scope) = try value(from: m["$scope"]!) else { throw invalid("$scope must be an object") }
+                guard case .document(let scope) = try value(from: m["$scope"]!) else {
+                    throw invalid("$scope must be an object")
+                }
                 return .javascriptWithScope(code: try string(m["$code"], "$code"), scope: scope)
             }
             try only(["$code"])
@@ -227,21 +239,26 @@ public enum ExtendedJSON {
         case "$timestamp":
             try only(["$timestamp"])
             let f = try fields(m["$timestamp"], "$timestamp", ["t", "i"])
-            return .timestamp(Timestamp(seconds: try uint32(f["t"], "$timestamp.t"), increment: try uint32(f["i"], "$timestamp.i")))
+            return .timestamp(
+                Timestamp(seconds: try uint32(f["t"], "$timestamp.t"), increment: try uint32(f["i"], "$timestamp.i")))
         case "$regularExpression":
             try only(["$regularExpression"])
             let f = try fields(m["$regularExpression"], "$regularExpression", ["pattern", "options"])
             return try regex(try string(f["pattern"], "pattern"), try string(f["options"], "options"))
         case "$regex":
             // Legacy {"$regex": "…", "$options": "…"}; anything else is a query operator.
-            guard keys == ["$regex", "$options"], case .string(let p)? = m["$regex"], case .string(let o)? = m["$options"] else {
+            guard keys == ["$regex", "$options"], case .string(let p)? = m["$regex"],
+                case .string(let o)? = m["$options"]
+            else {
                 return nil
             }
             return try regex(p, o)
         case "$dbPointer":
             try only(["$dbPointer"])
             let f = try fields(m["$dbPointer"], "$dbPointer", ["$ref", "$id"])
-            guard case .objectId(let id) = try value(from: f["$id"]!) else { throw invalid("$dbPointer.$id must be an $oid") }
+            guard case .objectId(let id) = try value(from: f["$id"]!) else {
+                throw invalid("$dbPointer.$id must be an $oid")
+            }
             return .dbPointer(namespace: try string(f["$ref"], "$dbPointer.$ref"), id: id)
         case "$date":
             try only(["$date"])

@@ -67,6 +67,8 @@ enum ISODate {
         }
         guard i == c.count else { return nil }
         let days = self.days(fromCivil: y, mo, d)
+        // Reject days the month does not have (2023-02-29, 2024-04-31).
+        guard civil(fromDays: days) == (y, mo, d) else { return nil }
         return ((days * 24 + h) * 60 + mi - offsetMinutes) * 60_000 + s * 1000 + ms
     }
 

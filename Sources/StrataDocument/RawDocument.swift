@@ -25,9 +25,11 @@ public struct RawDocument: Sendable {
         guard bytes.count <= limits.maxSize else {
             throw DocumentError(.tooLarge, "document of \(bytes.count) bytes is over the limit of \(limits.maxSize)")
         }
-        let end = try typedThrows { try bytes.withUnsafeBytes { raw throws(DocumentError) in
-            try BSONScanner(base: raw).documentEnd(0, limit: raw.count)
-        } }
+        let end = try typedThrows {
+            try bytes.withUnsafeBytes { raw throws(DocumentError) in
+                try BSONScanner(base: raw).documentEnd(0, limit: raw.count)
+            }
+        }
         guard end == bytes.count else { throw .corrupt("\(bytes.count - end) bytes after the document", at: end) }
         self.init(storage: bytes, start: 0, end: end)
     }
@@ -63,70 +65,73 @@ public struct RawDocument: Sendable {
     }
 
     private func find(path: UnsafeBufferPointer<UInt8>, splitOnDots: Bool) throws(DocumentError) -> RawValue? {
-        try typedThrows { try storage.withUnsafeBytes { raw throws(DocumentError) -> RawValue? in
-            let scanner = BSONScanner(base: raw)
-            var docStart = start
-            var docEnd = end
-            var isArray = false
-            var componentStart = 0
-            while true {
-                var componentEnd = componentStart
-                if splitOnDots {
-                    while componentEnd < path.count, path[componentEnd] != UInt8(ascii: ".") { componentEnd += 1 }
-                } else {
-                    componentEnd = path.count
-                }
-                let length = componentEnd - componentStart
-                var wantedIndex = -1
-                if isArray {
-                    guard let i = RawDocument.arrayIndex(path, componentStart, componentEnd) else { return nil }
-                    wantedIndex = i
-                }
-                // Walk the elements of the current document.
-                let inner = docEnd - 1
-                var p = docStart + 4
-                var index = 0
-                var found: (type: UInt8, valueStart: Int, valueEnd: Int)?
+        try typedThrows {
+            try storage.withUnsafeBytes { raw throws(DocumentError) -> RawValue? in
+                let scanner = BSONScanner(base: raw)
+                var docStart = start
+                var docEnd = end
+                var isArray = false
+                var componentStart = 0
                 while true {
-                    let type = try scanner.elementType(p, limit: docEnd)
-                    if type == 0 { return nil }
-                    let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
-                    let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
-                    let matches: Bool
-                    if isArray {
-                        matches = index == wantedIndex
-                    } else if keyEnd - 1 - (p + 1) == length {
-                        var same = true
-                        var i = 0
-                        while i < length {
-                            if raw[p + 1 + i] != path[componentStart + i] {
-                                same = false
-                                break
-                            }
-                            i += 1
-                        }
-                        matches = same
+                    var componentEnd = componentStart
+                    if splitOnDots {
+                        while componentEnd < path.count, path[componentEnd] != UInt8(ascii: ".") { componentEnd += 1 }
                     } else {
-                        matches = false
+                        componentEnd = path.count
                     }
-                    if matches {
-                        found = (type, keyEnd, valueEnd)
-                        break
+                    let length = componentEnd - componentStart
+                    var wantedIndex = -1
+                    if isArray {
+                        guard let i = RawDocument.arrayIndex(path, componentStart, componentEnd) else { return nil }
+                        wantedIndex = i
                     }
-                    p = valueEnd
-                    index += 1
+                    // Walk the elements of the current document.
+                    let inner = docEnd - 1
+                    var p = docStart + 4
+                    var index = 0
+                    var found: (type: UInt8, valueStart: Int, valueEnd: Int)?
+                    while true {
+                        let type = try scanner.elementType(p, limit: docEnd)
+                        if type == 0 { return nil }
+                        let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
+                        let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
+                        let matches: Bool
+                        if isArray {
+                            matches = index == wantedIndex
+                        } else if keyEnd - 1 - (p + 1) == length {
+                            var same = true
+                            var i = 0
+                            while i < length {
+                                if raw[p + 1 + i] != path[componentStart + i] {
+                                    same = false
+                                    break
+                                }
+                                i += 1
+                            }
+                            matches = same
+                        } else {
+                            matches = false
+                        }
+                        if matches {
+                            found = (type, keyEnd, valueEnd)
+                            break
+                        }
+                        p = valueEnd
+                        index += 1
+                    }
+                    guard let (type, valueStart, valueEnd) = found else { return nil }
+                    if componentEnd >= path.count {
+                        return RawValue(
+                            type: BSONType(rawValue: type)!, storage: storage, start: valueStart, end: valueEnd)
+                    }
+                    guard type == BSONType.document.rawValue || type == BSONType.array.rawValue else { return nil }
+                    docStart = valueStart
+                    docEnd = valueEnd
+                    isArray = type == BSONType.array.rawValue
+                    componentStart = componentEnd + 1
                 }
-                guard let (type, valueStart, valueEnd) = found else { return nil }
-                if componentEnd >= path.count {
-                    return RawValue(type: BSONType(rawValue: type)!, storage: storage, start: valueStart, end: valueEnd)
-                }
-                guard type == BSONType.document.rawValue || type == BSONType.array.rawValue else { return nil }
-                docStart = valueStart
-                docEnd = valueEnd
-                isArray = type == BSONType.array.rawValue
-                componentStart = componentEnd + 1
             }
-        } }
+        }
     }
 
     static func arrayIndex(_ path: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
@@ -144,7 +149,8 @@ public struct RawDocument: Sendable {
     public func makeIterator() -> Iterator { Iterator(document: self) }
 
     /// Walks the top-level fields in order. `nextField()` throws on malformed
-    /// bytes instead of ending silently, so this is not a `Sequence`.
+    /// bytes instead of ending silently, so this is not a `Sequence`. Each
+    /// field's key is materialized as a `String`; values stay undecoded.
     public struct Iterator: Sendable {
         let document: RawDocument
         var position: Int
@@ -161,20 +167,23 @@ public struct RawDocument: Sendable {
             if done { return nil }
             let d = document
             let p = position
-            let field = try typedThrows { try d.storage.withUnsafeBytes { raw throws(DocumentError) -> RawField? in
-                let scanner = BSONScanner(base: raw)
-                let inner = d.end - 1
-                let type = try scanner.elementType(p, limit: d.end)
-                if type == 0 {
-                    guard p == inner else { throw .corrupt("document terminator before its declared end", at: p) }
-                    return nil
+            let field = try typedThrows {
+                try d.storage.withUnsafeBytes { raw throws(DocumentError) -> RawField? in
+                    let scanner = BSONScanner(base: raw)
+                    let inner = d.end - 1
+                    let type = try scanner.elementType(p, limit: d.end)
+                    if type == 0 {
+                        guard p == inner else { throw .corrupt("document terminator before its declared end", at: p) }
+                        return nil
+                    }
+                    let (key, valueStart) = try scanner.cstring(p + 1, limit: inner)
+                    let valueEnd = try scanner.valueEnd(type: type, valueStart, limit: inner)
+                    return RawField(
+                        key: key,
+                        value: RawValue(
+                            type: BSONType(rawValue: type)!, storage: d.storage, start: valueStart, end: valueEnd))
                 }
-                let (key, valueStart) = try scanner.cstring(p + 1, limit: inner)
-                let valueEnd = try scanner.valueEnd(type: type, valueStart, limit: inner)
-                return RawField(
-                    key: key,
-                    value: RawValue(type: BSONType(rawValue: type)!, storage: d.storage, start: valueStart, end: valueEnd))
-            } }
+            }
             if let field {
                 position = field.value.end
             } else {
@@ -205,12 +214,14 @@ public struct RawValue: Sendable {
     /// Decodes the value fully.
     /// - Throws: `DocumentError` `.corrupt` for malformed contents.
     public func decode(limits: BSONLimits = .default) throws(DocumentError) -> Value {
-        try typedThrows { try storage.withUnsafeBytes { raw throws(DocumentError) -> Value in
-            let reader = BSONDecoder.Reader(scanner: BSONScanner(base: raw), limits: limits)
-            let (value, valueEnd) = try reader.value(type: type.rawValue, at: start, limit: end, depth: 1)
-            guard valueEnd == end else { throw .corrupt("value length mismatch", at: start) }
-            return value
-        } }
+        try typedThrows {
+            try storage.withUnsafeBytes { raw throws(DocumentError) -> Value in
+                let reader = BSONDecoder.Reader(scanner: BSONScanner(base: raw), limits: limits)
+                let (value, valueEnd) = try reader.value(type: type.rawValue, at: start, limit: end, depth: 1)
+                guard valueEnd == end else { throw .corrupt("value length mismatch", at: start) }
+                return value
+            }
+        }
     }
 
     /// The embedded document or array as a lazy view, if this is one.
@@ -238,9 +249,17 @@ public struct RawValue: Sendable {
         }
     }
 
-    /// The boolean, if this is one.
+    /// The boolean, if this is one (nil also for a bool byte other than 0 or 1).
     public var boolValue: Bool? {
-        type == .bool ? storage[start] != 0 : nil
+        guard type == .bool, storage[start] <= 1 else { return nil }
+        return storage[start] == 1
+    }
+
+    /// The string (checked to be valid UTF-8), if this is a string; nil otherwise
+    /// or when its bytes are malformed.
+    public var stringValue: String? {
+        guard type == .string, case .string(let s)? = try? decode() else { return nil }
+        return s
     }
 
     /// Whether this is a string equal to `text`, compared in place without allocating.

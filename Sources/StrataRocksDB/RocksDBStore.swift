@@ -1,331 +1,332 @@
 #if RocksDB
-import CRocksDB
-import StrataStore
-import Synchronization
+    import CRocksDB
+    import StrataStore
+    import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+    #if canImport(Glibc)
+        import Glibc
+    #elseif canImport(Darwin)
+        import Darwin
+    #endif
 
-/// A `Store` on a RocksDB OptimisticTransactionDB.
-///
-/// - Column families are RocksDB column families; every one found on disk is
-///   opened with the store.
-/// - `read` runs over a RocksDB snapshot; `writeOnce` runs an optimistic
-///   transaction whose snapshot is taken at its start, so a commit that lost
-///   to another writer throws `conflict` and `write` retries it.
-/// - Tuning keys: `block_cache_mb` (LRU block cache, default 64, 0 = none),
-///   `write_buffer_mb` (memtable size, default 64), `bloom_bits` (bloom filter
-///   bits per key, default 10, 0 = no filter).
-///
-/// Thread safety: `rocksdb_optimistictransactiondb_t` is thread-safe. The
-/// mutable store state (column family names, open/closed, the count of active
-/// transactions) is guarded by `state`, a `Mutex`; the id → handle table is
-/// written only under that mutex and read lock-free (see `HandleTable`).
-public final class RocksDBStore: Store, @unchecked Sendable {
-    public typealias ReadTxn = RocksDBTransaction
-    public typealias WriteTxn = RocksDBTransaction
-
-    /// Registers the backend as `rocksdb`.
-    public static let descriptor = BackendDescriptor(
-        name: "rocksdb",
-        summary: "RocksDB OptimisticTransactionDB (LSM tree) through its C API",
-        capabilities: capabilitiesValue,
-        version: { RocksDBVersion.library },
-        open: { try RocksDBStore(options: $0) }
-    )
-
-    /// Delete-range is a scan and delete inside the optimistic transaction
-    /// (the C API has no transactional delete-range), so it is not claimed as
-    /// native.
-    static let capabilitiesValue: StoreCapabilities = [.optimisticWrites, .persistent]
-
-    /// The tuning keys this backend reads.
-    public static let tuningKeys: Set<String> = ["block_cache_mb", "write_buffer_mb", "bloom_bits"]
-
-    public var backendName: String { "rocksdb" }
-    public var capabilities: StoreCapabilities { Self.capabilitiesValue }
-    public let options: StoreOptions
-
-    // Raw handles; owned by this object, freed by `teardown()`.
-    let db: OpaquePointer  // rocksdb_optimistictransactiondb_t
-    let baseDB: OpaquePointer  // rocksdb_t wrapper from get_base_db
-    private let dbOptions: OpaquePointer  // rocksdb_options_t (also used for every column family)
-    private let cache: OpaquePointer?  // rocksdb_cache_t
-    let writeOptions: OpaquePointer  // rocksdb_writeoptions_t
-    let txnOptions: OpaquePointer  // rocksdb_optimistictransaction_options_t, set_snapshot = 1
-    let handles = HandleTable()
-
-    private struct State {
-        var families: [String: ColumnFamily] = [:]
-        /// Every handle ever handed out, dropped ones included, so `Unmanaged`
-        /// references in `handles` stay valid until close.
-        var all: [ColumnFamily] = []
-        var closed = false
-        var tornDown = false
-        var activeTransactions = 0
-    }
-    private let state = Mutex(State())
-
-    /// Opens (or creates) the database at `options.path`.
+    /// A `Store` on a RocksDB OptimisticTransactionDB.
     ///
-    /// Throws `invalidArgument` for a missing path or unknown/invalid tuning,
-    /// and the mapped RocksDB error when the database cannot be opened.
-    public init(options: StoreOptions) throws {
-        try options.checkTuningKeys(Self.tuningKeys, backend: "rocksdb")
-        guard let path = options.path, !path.isEmpty else {
-            throw StoreError(.invalidArgument, "the rocksdb backend needs a path (it has no in-memory mode)")
-        }
-        let cacheMB = try options.tuningInt("block_cache_mb", default: 64)
-        let bufferMB = try options.tuningInt("write_buffer_mb", default: 64)
-        let bloomBits = try options.tuningInt("bloom_bits", default: 10)
-        guard bufferMB > 0 else { throw StoreError(.invalidArgument, "tuning 'write_buffer_mb' must be positive") }
-        guard cacheMB <= 1 << 20, bufferMB <= 1 << 16, bloomBits <= 64 else {
-            throw StoreError(.invalidArgument, "tuning value out of range: \(options.tuning)")
-        }
-        self.options = options
+    /// - Column families are RocksDB column families; every one found on disk is
+    ///   opened with the store.
+    /// - `read` runs over a RocksDB snapshot; `writeOnce` runs an optimistic
+    ///   transaction whose snapshot is taken at its start, so a commit that lost
+    ///   to another writer throws `conflict` and `write` retries it.
+    /// - Tuning keys: `block_cache_mb` (LRU block cache, default 64, 0 = none),
+    ///   `write_buffer_mb` (memtable size, default 64), `bloom_bits` (bloom filter
+    ///   bits per key, default 10, 0 = no filter).
+    ///
+    /// Thread safety: `rocksdb_optimistictransactiondb_t` is thread-safe. The
+    /// mutable store state (column family names, open/closed, the count of active
+    /// transactions) is guarded by `state`, a `Mutex`; the id → handle table is
+    /// written only under that mutex and read lock-free (see `HandleTable`).
+    public final class RocksDBStore: Store, @unchecked Sendable {
+        public typealias ReadTxn = RocksDBTransaction
+        public typealias WriteTxn = RocksDBTransaction
 
-        let opts = rocksdb_options_create()!
-        rocksdb_options_set_create_if_missing(opts, options.createIfMissing ? 1 : 0)
-        rocksdb_options_set_create_missing_column_families(opts, 1)
-        rocksdb_options_set_write_buffer_size(opts, bufferMB << 20)
-        let table = rocksdb_block_based_options_create()!
-        var cache: OpaquePointer? = nil
-        if cacheMB > 0 {
-            cache = rocksdb_cache_create_lru(cacheMB << 20)
-            rocksdb_block_based_options_set_block_cache(table, cache)
-        } else {
-            rocksdb_block_based_options_set_no_block_cache(table, 1)
-        }
-        if bloomBits > 0 {
-            // The table options take ownership of the policy.
-            rocksdb_block_based_options_set_filter_policy(table, rocksdb_filterpolicy_create_bloom_full(Double(bloomBits)))
-        }
-        rocksdb_options_set_block_based_table_factory(opts, table)
-        rocksdb_block_based_options_destroy(table)
+        /// Registers the backend as `rocksdb`.
+        public static let descriptor = BackendDescriptor(
+            name: "rocksdb",
+            summary: "RocksDB OptimisticTransactionDB (LSM tree) through its C API",
+            capabilities: capabilitiesValue,
+            version: { RocksDBVersion.library },
+            open: { try RocksDBStore(options: $0) }
+        )
 
-        // Existing column families must all be named when opening.
-        var names = ["default"]
-        var err: UnsafeMutablePointer<CChar>? = nil
-        var n = 0
-        if let list = rocksdb_list_column_families(opts, path, &n, &err) {
-            names = (0..<n).map { String(cString: list[$0]!) }
-            rocksdb_list_column_families_destroy(list, n)
-            if !names.contains("default") { names.insert("default", at: 0) }
+        /// Delete-range is a scan and delete inside the optimistic transaction
+        /// (the C API has no transactional delete-range), so it is not claimed as
+        /// native.
+        static let capabilitiesValue: StoreCapabilities = [.optimisticWrites, .persistent]
+
+        /// The tuning keys this backend reads.
+        public static let tuningKeys: Set<String> = ["block_cache_mb", "write_buffer_mb", "bloom_bits"]
+
+        public var backendName: String { "rocksdb" }
+        public var capabilities: StoreCapabilities { Self.capabilitiesValue }
+        public let options: StoreOptions
+
+        // Raw handles; owned by this object, freed by `teardown()`.
+        let db: OpaquePointer  // rocksdb_optimistictransactiondb_t
+        let baseDB: OpaquePointer  // rocksdb_t wrapper from get_base_db
+        private let dbOptions: OpaquePointer  // rocksdb_options_t (also used for every column family)
+        private let cache: OpaquePointer?  // rocksdb_cache_t
+        let writeOptions: OpaquePointer  // rocksdb_writeoptions_t
+        let txnOptions: OpaquePointer  // rocksdb_optimistictransaction_options_t, set_snapshot = 1
+        let handles = HandleTable()
+
+        private struct State {
+            var families: [String: ColumnFamily] = [:]
+            /// Every handle ever handed out, dropped ones included, so `Unmanaged`
+            /// references in `handles` stay valid until close.
+            var all: [ColumnFamily] = []
+            var closed = false
+            var tornDown = false
+            var activeTransactions = 0
         }
-        if let e = err {
-            // No database there yet: that is fine when we may create one.
-            err = nil
-            let error = RocksDBError.take(e, "listing column families in \(path)")
-            if !options.createIfMissing {
-                rocksdb_options_destroy(opts)
-                if let cache { rocksdb_cache_destroy(cache) }
-                throw error
+        private let state = Mutex(State())
+
+        /// Opens (or creates) the database at `options.path`.
+        ///
+        /// Throws `invalidArgument` for a missing path or unknown/invalid tuning,
+        /// and the mapped RocksDB error when the database cannot be opened.
+        public init(options: StoreOptions) throws {
+            try options.checkTuningKeys(Self.tuningKeys, backend: "rocksdb")
+            guard let path = options.path, !path.isEmpty else {
+                throw StoreError(.invalidArgument, "the rocksdb backend needs a path (it has no in-memory mode)")
             }
-        }
+            let cacheMB = try options.tuningInt("block_cache_mb", default: 64)
+            let bufferMB = try options.tuningInt("write_buffer_mb", default: 64)
+            let bloomBits = try options.tuningInt("bloom_bits", default: 10)
+            guard bufferMB > 0 else { throw StoreError(.invalidArgument, "tuning 'write_buffer_mb' must be positive") }
+            guard cacheMB <= 1 << 20, bufferMB <= 1 << 16, bloomBits <= 64 else {
+                throw StoreError(.invalidArgument, "tuning value out of range: \(options.tuning)")
+            }
+            self.options = options
 
-        var handleArray = [OpaquePointer?](repeating: nil, count: names.count)
-        let optionArray = [OpaquePointer?](repeating: opts, count: names.count)
-        var cNames = names.map { strdup($0) }
-        defer { for p in cNames { free(p) } }
-        let opened: OpaquePointer? = cNames.withUnsafeMutableBufferPointer { nameBuf in
-            nameBuf.withMemoryRebound(to: UnsafePointer<CChar>?.self) { constNames in
-                optionArray.withUnsafeBufferPointer { optBuf in
-                    handleArray.withUnsafeMutableBufferPointer { hBuf in
-                        rocksdb_optimistictransactiondb_open_column_families(
-                            opts, path, Int32(names.count), constNames.baseAddress, optBuf.baseAddress,
-                            hBuf.baseAddress, &err)
+            let opts = rocksdb_options_create()!
+            rocksdb_options_set_create_if_missing(opts, options.createIfMissing ? 1 : 0)
+            rocksdb_options_set_create_missing_column_families(opts, 1)
+            rocksdb_options_set_write_buffer_size(opts, bufferMB << 20)
+            let table = rocksdb_block_based_options_create()!
+            var cache: OpaquePointer? = nil
+            if cacheMB > 0 {
+                cache = rocksdb_cache_create_lru(cacheMB << 20)
+                rocksdb_block_based_options_set_block_cache(table, cache)
+            } else {
+                rocksdb_block_based_options_set_no_block_cache(table, 1)
+            }
+            if bloomBits > 0 {
+                // The table options take ownership of the policy.
+                rocksdb_block_based_options_set_filter_policy(
+                    table, rocksdb_filterpolicy_create_bloom_full(Double(bloomBits)))
+            }
+            rocksdb_options_set_block_based_table_factory(opts, table)
+            rocksdb_block_based_options_destroy(table)
+
+            // Existing column families must all be named when opening.
+            var names = ["default"]
+            var err: UnsafeMutablePointer<CChar>? = nil
+            var n = 0
+            if let list = rocksdb_list_column_families(opts, path, &n, &err) {
+                names = (0..<n).map { String(cString: list[$0]!) }
+                rocksdb_list_column_families_destroy(list, n)
+                if !names.contains("default") { names.insert("default", at: 0) }
+            }
+            if let e = err {
+                // No database there yet: that is fine when we may create one.
+                err = nil
+                let error = RocksDBError.take(e, "listing column families in \(path)")
+                if !options.createIfMissing {
+                    rocksdb_options_destroy(opts)
+                    if let cache { rocksdb_cache_destroy(cache) }
+                    throw error
+                }
+            }
+
+            var handleArray = [OpaquePointer?](repeating: nil, count: names.count)
+            let optionArray = [OpaquePointer?](repeating: opts, count: names.count)
+            var cNames = names.map { strdup($0) }
+            defer { for p in cNames { free(p) } }
+            let opened: OpaquePointer? = cNames.withUnsafeMutableBufferPointer { nameBuf in
+                nameBuf.withMemoryRebound(to: UnsafePointer<CChar>?.self) { constNames in
+                    optionArray.withUnsafeBufferPointer { optBuf in
+                        handleArray.withUnsafeMutableBufferPointer { hBuf in
+                            rocksdb_optimistictransactiondb_open_column_families(
+                                opts, path, Int32(names.count), constNames.baseAddress, optBuf.baseAddress,
+                                hBuf.baseAddress, &err)
+                        }
                     }
                 }
             }
-        }
-        if let e = err {
-            rocksdb_options_destroy(opts)
-            if let cache { rocksdb_cache_destroy(cache) }
-            throw RocksDBError.take(e, "opening \(path)")
-        }
-        guard let opened else {
-            rocksdb_options_destroy(opts)
-            if let cache { rocksdb_cache_destroy(cache) }
-            throw StoreError(.io, "opening \(path): RocksDB returned no database")
+            if let e = err {
+                rocksdb_options_destroy(opts)
+                if let cache { rocksdb_cache_destroy(cache) }
+                throw RocksDBError.take(e, "opening \(path)")
+            }
+            guard let opened else {
+                rocksdb_options_destroy(opts)
+                if let cache { rocksdb_cache_destroy(cache) }
+                throw StoreError(.io, "opening \(path): RocksDB returned no database")
+            }
+
+            self.db = opened
+            self.baseDB = rocksdb_optimistictransactiondb_get_base_db(opened)
+            self.dbOptions = opts
+            self.cache = cache
+            self.writeOptions = rocksdb_writeoptions_create()
+            rocksdb_writeoptions_set_sync(writeOptions, options.sync ? 1 : 0)
+            self.txnOptions = rocksdb_optimistictransaction_options_create()
+            rocksdb_optimistictransaction_options_set_set_snapshot(txnOptions, 1)
+
+            let handles = self.handles
+            try state.withLock { s in
+                for (name, h) in zip(names, handleArray) {
+                    let cf = ColumnFamily(name: name, id: UInt64(handles.nextID))
+                    try handles.insert(h!, cf)
+                    s.families[name] = cf
+                    s.all.append(cf)
+                }
+            }
         }
 
-        self.db = opened
-        self.baseDB = rocksdb_optimistictransactiondb_get_base_db(opened)
-        self.dbOptions = opts
-        self.cache = cache
-        self.writeOptions = rocksdb_writeoptions_create()
-        rocksdb_writeoptions_set_sync(writeOptions, options.sync ? 1 : 0)
-        self.txnOptions = rocksdb_optimistictransaction_options_create()
-        rocksdb_optimistictransaction_options_set_set_snapshot(txnOptions, 1)
+        deinit {
+            try? close()
+        }
 
-        let handles = self.handles
-        try state.withLock { s in
-            for (name, h) in zip(names, handleArray) {
+        // MARK: Column families
+
+        /// The existing column family `name`. Throws `notFound` or `closed`.
+        public func columnFamily(_ name: String) throws -> ColumnFamily {
+            try state.withLock { s in
+                guard !s.closed else { throw closedError() }
+                guard let cf = s.families[name] else {
+                    throw StoreError(.notFound, "no column family '\(name)'")
+                }
+                return cf
+            }
+        }
+
+        /// Creates column family `name`, or returns it when it exists.
+        /// Throws `invalidArgument` for a bad name, `closed`, or the RocksDB error.
+        public func createColumnFamily(_ name: String) throws -> ColumnFamily {
+            try ColumnFamily.validate(name: name)
+            return try state.withLock { s in
+                guard !s.closed else { throw closedError() }
+                if let cf = s.families[name] { return cf }
+                var err: UnsafeMutablePointer<CChar>? = nil
+                let h = rocksdb_create_column_family(baseDB, dbOptions, name, &err)
+                if let err { throw RocksDBError.take(err, "creating column family '\(name)'") }
+                guard let h else { throw StoreError(.io, "creating column family '\(name)': no handle") }
                 let cf = ColumnFamily(name: name, id: UInt64(handles.nextID))
-                try handles.insert(h!, cf)
+                do {
+                    try handles.insert(h, cf)
+                } catch {
+                    rocksdb_column_family_handle_destroy(h)
+                    throw error
+                }
                 s.families[name] = cf
                 s.all.append(cf)
+                return cf
             }
         }
-    }
 
-    deinit {
-        try? close()
-    }
-
-    // MARK: Column families
-
-    /// The existing column family `name`. Throws `notFound` or `closed`.
-    public func columnFamily(_ name: String) throws -> ColumnFamily {
-        try state.withLock { s in
-            guard !s.closed else { throw closedError() }
-            guard let cf = s.families[name] else {
-                throw StoreError(.notFound, "no column family '\(name)'")
+        /// Drops column family `name` and its data. Handles to it stay safe to
+        /// hold (operations through them throw `notFound`); the RocksDB handle is
+        /// kept until close. Throws `notFound`, `invalidArgument` for the default
+        /// column family, `closed`, or the RocksDB error.
+        public func dropColumnFamily(_ name: String) throws {
+            try state.withLock { s in
+                guard !s.closed else { throw closedError() }
+                guard name != ColumnFamily.defaultName else {
+                    throw StoreError(.invalidArgument, "the default column family cannot be dropped")
+                }
+                guard let cf = s.families[name] else { throw StoreError(.notFound, "no column family '\(name)'") }
+                let h = try handles.handle(for: cf)
+                var err: UnsafeMutablePointer<CChar>? = nil
+                rocksdb_drop_column_family(baseDB, h, &err)
+                if let err { throw RocksDBError.take(err, "dropping column family '\(name)'") }
+                s.families[name] = nil
+                cf.markDropped()
             }
-            return cf
         }
-    }
 
-    /// Creates column family `name`, or returns it when it exists.
-    /// Throws `invalidArgument` for a bad name, `closed`, or the RocksDB error.
-    public func createColumnFamily(_ name: String) throws -> ColumnFamily {
-        try ColumnFamily.validate(name: name)
-        return try state.withLock { s in
-            guard !s.closed else { throw closedError() }
-            if let cf = s.families[name] { return cf }
-            var err: UnsafeMutablePointer<CChar>? = nil
-            let h = rocksdb_create_column_family(baseDB, dbOptions, name, &err)
-            if let err { throw RocksDBError.take(err, "creating column family '\(name)'") }
-            guard let h else { throw StoreError(.io, "creating column family '\(name)': no handle") }
-            let cf = ColumnFamily(name: name, id: UInt64(handles.nextID))
+        /// The names of every column family, sorted. Throws `closed`.
+        public func columnFamilyNames() throws -> [String] {
+            try state.withLock { s in
+                guard !s.closed else { throw closedError() }
+                return s.families.keys.sorted()
+            }
+        }
+
+        // MARK: Transactions
+
+        /// Runs `body` over one RocksDB snapshot. Throws `closed`, and whatever
+        /// `body` throws.
+        public func read<R>(_ body: (RocksDBTransaction) throws -> R) throws -> R {
+            try enter()
+            defer { leave() }
+            let txn = RocksDBTransaction(readingFrom: self)
+            defer { txn.finish() }
+            return try body(txn)
+        }
+
+        /// Runs `body` once in an optimistic transaction: commits when it
+        /// returns, rolls back when it throws. Throws `conflict` when another
+        /// writer changed a key this one read or wrote, `closed`, the RocksDB
+        /// commit error, and whatever `body` throws.
+        public func writeOnce<R>(_ body: (RocksDBTransaction) throws -> R) throws -> R {
+            try enter()
+            defer { leave() }
+            let txn = RocksDBTransaction(writingTo: self)
+            let result: R
             do {
-                try handles.insert(h, cf)
+                result = try body(txn)
             } catch {
-                rocksdb_column_family_handle_destroy(h)
+                txn.finish()
                 throw error
             }
-            s.families[name] = cf
-            s.all.append(cf)
-            return cf
+            try txn.commit()
+            return result
         }
-    }
 
-    /// Drops column family `name` and its data. Handles to it stay safe to
-    /// hold (operations through them throw `notFound`); the RocksDB handle is
-    /// kept until close. Throws `notFound`, `invalidArgument` for the default
-    /// column family, `closed`, or the RocksDB error.
-    public func dropColumnFamily(_ name: String) throws {
-        try state.withLock { s in
-            guard !s.closed else { throw closedError() }
-            guard name != ColumnFamily.defaultName else {
-                throw StoreError(.invalidArgument, "the default column family cannot be dropped")
+        /// Counts a transaction in; throws `closed` once `close()` was called.
+        @inline(__always)
+        private func enter() throws {
+            try state.withLock { s in
+                guard !s.closed else { throw closedError() }
+                s.activeTransactions += 1
             }
-            guard let cf = s.families[name] else { throw StoreError(.notFound, "no column family '\(name)'") }
-            let h = try handles.handle(for: cf)
-            var err: UnsafeMutablePointer<CChar>? = nil
-            rocksdb_drop_column_family(baseDB, h, &err)
-            if let err { throw RocksDBError.take(err, "dropping column family '\(name)'") }
-            s.families[name] = nil
-            cf.markDropped()
+        }
+
+        /// Counts a transaction out; the last one out after `close()` tears down.
+        @inline(__always)
+        private func leave() {
+            state.withLock { s in
+                s.activeTransactions -= 1
+                if s.closed, s.activeTransactions == 0, !s.tornDown { teardown(&s) }
+            }
+        }
+
+        private func closedError() -> StoreError {
+            StoreError(.closed, "the rocksdb store at \(options.path ?? "") is closed")
+        }
+
+        // MARK: Closing
+
+        /// Syncs the write-ahead log and closes the database. When transactions
+        /// are still running on other threads, the handles are released when the
+        /// last of them ends. Later calls to the store throw `closed`; closing
+        /// twice is allowed. Throws the RocksDB error of the final WAL sync.
+        public func close() throws {
+            let err: StoreError? = state.withLock { s in
+                guard !s.closed else { return nil }
+                s.closed = true
+                var failure: StoreError? = nil
+                var e: UnsafeMutablePointer<CChar>? = nil
+                rocksdb_flush_wal(baseDB, 1, &e)
+                if let e { failure = RocksDBError.take(e, "syncing the write-ahead log") }
+                if s.activeTransactions == 0 { teardown(&s) }
+                return failure
+            }
+            if let err { throw err }
+        }
+
+        /// Destroys the handles: column families, then the database, then options.
+        private func teardown(_ s: inout State) {
+            s.tornDown = true
+            handles.destroyAll()
+            rocksdb_optimistictransactiondb_close_base_db(baseDB)
+            rocksdb_optimistictransactiondb_close(db)
+            rocksdb_optimistictransaction_options_destroy(txnOptions)
+            rocksdb_writeoptions_destroy(writeOptions)
+            rocksdb_options_destroy(dbOptions)
+            if let cache { rocksdb_cache_destroy(cache) }
+            s.families = [:]
+            s.all = []
         }
     }
-
-    /// The names of every column family, sorted. Throws `closed`.
-    public func columnFamilyNames() throws -> [String] {
-        try state.withLock { s in
-            guard !s.closed else { throw closedError() }
-            return s.families.keys.sorted()
-        }
-    }
-
-    // MARK: Transactions
-
-    /// Runs `body` over one RocksDB snapshot. Throws `closed`, and whatever
-    /// `body` throws.
-    public func read<R>(_ body: (RocksDBTransaction) throws -> R) throws -> R {
-        try enter()
-        defer { leave() }
-        let txn = RocksDBTransaction(readingFrom: self)
-        defer { txn.finish() }
-        return try body(txn)
-    }
-
-    /// Runs `body` once in an optimistic transaction: commits when it
-    /// returns, rolls back when it throws. Throws `conflict` when another
-    /// writer changed a key this one read or wrote, `closed`, the RocksDB
-    /// commit error, and whatever `body` throws.
-    public func writeOnce<R>(_ body: (RocksDBTransaction) throws -> R) throws -> R {
-        try enter()
-        defer { leave() }
-        let txn = RocksDBTransaction(writingTo: self)
-        let result: R
-        do {
-            result = try body(txn)
-        } catch {
-            txn.finish()
-            throw error
-        }
-        try txn.commit()
-        return result
-    }
-
-    /// Counts a transaction in; throws `closed` once `close()` was called.
-    @inline(__always)
-    private func enter() throws {
-        try state.withLock { s in
-            guard !s.closed else { throw closedError() }
-            s.activeTransactions += 1
-        }
-    }
-
-    /// Counts a transaction out; the last one out after `close()` tears down.
-    @inline(__always)
-    private func leave() {
-        state.withLock { s in
-            s.activeTransactions -= 1
-            if s.closed, s.activeTransactions == 0, !s.tornDown { teardown(&s) }
-        }
-    }
-
-    private func closedError() -> StoreError {
-        StoreError(.closed, "the rocksdb store at \(options.path ?? "") is closed")
-    }
-
-    // MARK: Closing
-
-    /// Syncs the write-ahead log and closes the database. When transactions
-    /// are still running on other threads, the handles are released when the
-    /// last of them ends. Later calls to the store throw `closed`; closing
-    /// twice is allowed. Throws the RocksDB error of the final WAL sync.
-    public func close() throws {
-        let err: StoreError? = state.withLock { s in
-            guard !s.closed else { return nil }
-            s.closed = true
-            var failure: StoreError? = nil
-            var e: UnsafeMutablePointer<CChar>? = nil
-            rocksdb_flush_wal(baseDB, 1, &e)
-            if let e { failure = RocksDBError.take(e, "syncing the write-ahead log") }
-            if s.activeTransactions == 0 { teardown(&s) }
-            return failure
-        }
-        if let err { throw err }
-    }
-
-    /// Destroys the handles: column families, then the database, then options.
-    private func teardown(_ s: inout State) {
-        s.tornDown = true
-        handles.destroyAll()
-        rocksdb_optimistictransactiondb_close_base_db(baseDB)
-        rocksdb_optimistictransactiondb_close(db)
-        rocksdb_optimistictransaction_options_destroy(txnOptions)
-        rocksdb_writeoptions_destroy(writeOptions)
-        rocksdb_options_destroy(dbOptions)
-        if let cache { rocksdb_cache_destroy(cache) }
-        s.families = [:]
-        s.all = []
-    }
-}
 #endif

@@ -96,7 +96,8 @@ private func modelBased<S: Store>(_ ctx: ConformanceContext, _ store: S, operati
                 throw failure(step, "scan \(r) reverse=\(reverse) limit=\(limit): got \(got.map { hex($0.key) }), want \(want.map { hex($0.key) })")
             }
             step += 1
-        case 95..<98 where ctx.factory.persistent:
+        case 95 where ctx.factory.persistent && Int.random(in: 0..<20, using: &rng) == 0:
+            // Reopen now and then (about every 2,000 steps) to mix recovery into the sequence.
             try current.close()
             guard let reopened = try ctx.open() as? S else { throw ctx.fail("the factory reopened a different store type") }
             current = reopened

@@ -35,7 +35,8 @@ struct CRC32C {
             while n >= 8 {
                 let lo = UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)) ^ crc
                 let hi = UInt32(littleEndian: (p + 4).loadUnaligned(as: UInt32.self))
-                crc = t[7 * 256 + Int(lo & 0xFF)]
+                crc =
+                    t[7 * 256 + Int(lo & 0xFF)]
                     ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((lo >> 16) & 0xFF)]
                     ^ t[4 * 256 + Int(lo >> 24)]

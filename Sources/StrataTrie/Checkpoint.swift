@@ -82,7 +82,8 @@ enum Checkpoint {
         let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: body, as: UInt32.self).littleEndian }
         let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<body])) }
         guard stored == actual else {
-            throw StoreError(.corrupt, "trie: checkpoint '\(path)' fails its checksum (stored \(stored), computed \(actual))")
+            throw StoreError(
+                .corrupt, "trie: checkpoint '\(path)' fails its checksum (stored \(stored), computed \(actual))")
         }
         var r = ByteReader(bytes, to: body, what: "checkpoint '\(path)'")
         guard try r.bytes(magic.count) == magic else {
@@ -90,7 +91,8 @@ enum Checkpoint {
         }
         let version = try r.integer(UInt32.self)
         guard version == formatVersion else {
-            throw StoreError(.corrupt, "trie: checkpoint '\(path)' has format \(version); this build reads format \(formatVersion)")
+            throw StoreError(
+                .corrupt, "trie: checkpoint '\(path)' has format \(version); this build reads format \(formatVersion)")
         }
         let sequence = try r.integer(UInt64.self)
         let familyCount = try r.integer(UInt32.self)

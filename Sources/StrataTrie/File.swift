@@ -107,7 +107,8 @@ final class File {
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
             if errno == EWOULDBLOCK {
-                throw StoreError(.io, "trie: '\(what)' is already open in another store or process (lock '\(path)' is held)")
+                throw StoreError(
+                    .io, "trie: '\(what)' is already open in another store or process (lock '\(path)' is held)")
             }
             throw systemError("flock", path: path)
         }

@@ -18,7 +18,9 @@ import Synchronization
 /// is atomic; `durability`, `sequence`, `nextFamilyID` and `checkpointFailure`
 /// are touched only while holding `writerLock`; everything else is immutable.
 public final class TrieStore: Store, @unchecked Sendable {
+    /// Read transactions over one published snapshot.
     public typealias ReadTxn = TrieReadTransaction
+    /// The single writer's transaction.
     public typealias WriteTxn = TrieWriteTransaction
 
     /// The on-disk format this build writes and reads.
@@ -33,7 +35,9 @@ public final class TrieStore: Store, @unchecked Sendable {
         open: { try TrieStore(options: $0) }
     )
 
+    /// The options the store was opened with.
     public let options: StoreOptions
+    /// `trie`.
     public var backendName: String { "trie" }
     /// Persistent only when opened with a path.
     public let capabilities: StoreCapabilities
@@ -79,10 +83,6 @@ public final class TrieStore: Store, @unchecked Sendable {
         published = Mutex(Snapshot(families: families, tries: tries))
     }
 
-    deinit {
-        // Files close in their own deinits; the log already holds every commit.
-    }
-
     private func checkOpen() throws {
         if closed.load(ordering: .acquiring) { throw StoreError(.closed, "trie: the store is closed") }
     }
@@ -125,7 +125,9 @@ public final class TrieStore: Store, @unchecked Sendable {
         }
         try withWriterLock {
             let base = current
-            guard let family = base.families[name] else { throw StoreError(.notFound, "trie: no column family '\(name)'") }
+            guard let family = base.families[name] else {
+                throw StoreError(.notFound, "trie: no column family '\(name)'")
+            }
             var record = LogRecordBuilder()
             record.dropFamily(name)
             try commit(&record)
@@ -261,7 +263,8 @@ final class Durability {
         durability: Durability, sequence: UInt64, families: [String: Trie]
     ) {
         try ensureDirectory(directory, create: createIfMissing)
-        let hadStore = fileExists(directory + "/" + Checkpoint.fileName) || fileExists(directory + "/" + WriteAheadLog.fileName)
+        let hadStore =
+            fileExists(directory + "/" + Checkpoint.fileName) || fileExists(directory + "/" + WriteAheadLog.fileName)
         guard hadStore || createIfMissing else {
             throw StoreError(.notFound, "trie: no store in '\(directory)' and createIfMissing is off")
         }
@@ -283,7 +286,8 @@ final class Durability {
         }
         if !hadStore { try syncDirectory(directory) }
         let durability = Durability(
-            directory: directory, lockFile: lockFile, log: log, thresholdBytes: thresholdBytes, checkpointSize: checkpointSize
+            directory: directory, lockFile: lockFile, log: log, thresholdBytes: thresholdBytes,
+            checkpointSize: checkpointSize
         )
         return (durability, sequence, families)
     }

@@ -11,7 +11,8 @@ final class TransactionState {
     func check() throws {
         if finished { throw StoreError(.transactionFinished, "trie: the transaction's closure has returned") }
         if let failure {
-            throw StoreError(.transactionFinished, "trie: the write transaction failed earlier (\(failure)); it can only roll back")
+            throw StoreError(
+                .transactionFinished, "trie: the write transaction failed earlier (\(failure)); it can only roll back")
         }
     }
 }

@@ -123,7 +123,9 @@ struct ByteReader {
 
     mutating func integer<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let size = MemoryLayout<T>.size
-        guard remaining >= size else { throw StoreError(.corrupt, "trie: \(what) ends inside a field at byte \(offset)") }
+        guard remaining >= size else {
+            throw StoreError(.corrupt, "trie: \(what) ends inside a field at byte \(offset)")
+        }
         var value: T = 0
         for i in 0..<size { value |= T(bytes[offset + i]) << (8 * i) }
         offset += size
@@ -197,9 +199,12 @@ final class WriteAheadLog {
             let crc = try header.integer(UInt32.self)
             let start = offset + LogRecordBuilder.headerSize
             guard length >= 12, bytes.count - start >= length else { break }  // torn
-            let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
+            let actual = bytes.withUnsafeBytes {
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<start + length]))
+            }
             guard actual == crc else { break }  // torn or damaged: cut here
-            var reader = ByteReader(bytes, from: start, to: start + length, what: "log record at byte \(offset) of '\(file.path)'")
+            var reader = ByteReader(
+                bytes, from: start, to: start + length, what: "log record at byte \(offset) of '\(file.path)'")
             records.append(try Self.decode(&reader))
             offset = start + length
         }

@@ -36,7 +36,8 @@ public struct FrameDecoder: Sendable {
     private var readIndex = 0
     private var failure: WireError?
 
-    /// Creates a frame decoder.
+    /// Creates a frame decoder. `maxFrameSize` must be in 1…2^32 − 1 (a
+    /// programming error otherwise, which traps).
     public init(maxFrameSize: Int = Frame.defaultMaxSize, decoder: MessagePackDecoder = MessagePackDecoder()) {
         precondition(maxFrameSize >= 1 && maxFrameSize <= Int(UInt32.max), "maxFrameSize out of range")
         self.maxFrameSize = maxFrameSize

@@ -218,8 +218,27 @@ struct Reader {
     static func validatedString(_ bytes: UnsafeRawBufferPointer) -> String? {
         let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
         var string = String(decoding: utf8, as: UTF8.self)
-        let unchanged = string.withUTF8 { $0.count == utf8.count && $0.elementsEqual(utf8) }
+        let unchanged = string.withUTF8 { Self.equalBytes(UnsafeRawBufferPointer($0), bytes) }
         return unchanged ? string : nil
+    }
+
+    /// Byte equality, eight bytes at a time.
+    @inline(__always)
+    static func equalBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = 0
+        while i + 8 <= a.count {
+            guard
+                a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            else { return false }
+            i += 8
+        }
+        while i < a.count {
+            guard a[i] == b[i] else { return false }
+            i += 1
+        }
+        return true
     }
 
     mutating func readBinary(length: Int, at start: Int) throws -> MessagePackValue {

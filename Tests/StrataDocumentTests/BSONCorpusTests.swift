@@ -80,7 +80,8 @@ enum Corpus {
             if case .array(let cases) = field(top, "parseErrors") {
                 let isDecimal = field(top, "bson_type") == .string("0x13")
                 for case .object(let c) in cases {
-                    guard case .string(let d) = field(c, "description"), case .string(let text) = field(c, "string") else {
+                    guard case .string(let d) = field(c, "description"), case .string(let text) = field(c, "string")
+                    else {
                         continue
                     }
                     // Decimal files give the bare decimal string; the others a whole document.
@@ -132,11 +133,17 @@ struct BSONCorpusTests {
     }
 }
 
-@Suite("BSON corpus, Extended JSON", .enabled(if: Corpus.isPresent, "BSON corpus not found at ../shared/testdata/bson-corpus"))
+@Suite(
+    "BSON corpus, Extended JSON",
+    .enabled(if: Corpus.isPresent, "BSON corpus not found at ../shared/testdata/bson-corpus"))
 struct ExtendedJSONCorpusTests {
-    @Test("canonical Extended JSON parses to the canonical BSON bytes", arguments: Corpus.cases.valid)
+    // Lossy cases (NaN payloads, non-canonical decimals) do not promise the same bytes back.
+    @Test(
+        "canonical Extended JSON parses to the canonical BSON bytes",
+        arguments: Corpus.cases.valid.filter { $0.canonicalExtJSON != nil && !$0.lossy }
+    )
     func canonicalParses(_ c: Corpus.Case) throws {
-        guard let json = c.canonicalExtJSON, !c.lossy else { return }
+        let json = try #require(c.canonicalExtJSON)
         let document = try ExtendedJSON.document(from: json)
         #expect(Hex.encode(try BSONEncoder().encode(document)) == c.hex.lowercased())
     }

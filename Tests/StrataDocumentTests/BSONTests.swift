@@ -75,21 +75,23 @@ struct BSONTests {
         }
     }
 
-    @Test("malformed inputs are rejected, saying what and where", arguments: [
-        ("empty input", "", "truncated int32 at offset 0"),
-        ("length below 5", "0400000000", "bad document length 4 at offset 0"),
-        ("length past the end", "0600000000", "bad document length 6 at offset 0"),
-        ("missing terminator", "0500000001", "not terminated by 0x00 at offset 4"),
-        ("trailing bytes", "050000000000", "1 bytes after the document at offset 5"),
-        ("boolean byte 2", "090000000862000200", "boolean byte 2 is neither 0 nor 1 at offset 7"),
-        ("unknown type 0x14", "090000001461000000", "unknown BSON type 0x14 at offset 4"),
-        ("key without NUL", "0900000010616161" + "00", "C string without a terminating NUL at offset 5"),
-        ("invalid UTF-8 in a key", "0D00000010C3280001000000" + "00", "invalid UTF-8 at offset 5"),
-        ("invalid UTF-8 in a string", "0F00000002610003000000C3280000", "invalid UTF-8 at offset 11"),
-        ("string length 0", "0D000000026100000000000000", "bad string length 0 at offset 7"),
-        ("terminator before the declared end", "0A0000000000000000000000", "at offset"),
-        ("embedded length past its parent", "0D000000036100060000000000" + "00", "bad document length"),
-    ])
+    @Test(
+        "malformed inputs are rejected, saying what and where",
+        arguments: [
+            ("empty input", "", "truncated int32 at offset 0"),
+            ("length below 5", "0400000000", "bad document length 4 at offset 0"),
+            ("length past the end", "0600000000", "bad document length 6 at offset 0"),
+            ("missing terminator", "0500000001", "not terminated by 0x00 at offset 4"),
+            ("trailing bytes", "050000000000", "1 bytes after the document at offset 5"),
+            ("boolean byte 2", "090000000862000200", "boolean byte 2 is neither 0 nor 1 at offset 7"),
+            ("unknown type 0x14", "090000001461000000", "unknown BSON type 0x14 at offset 4"),
+            ("key without NUL", "0900000010616161" + "00", "C string without a terminating NUL at offset 5"),
+            ("invalid UTF-8 in a key", "0D00000010C3280001000000" + "00", "invalid UTF-8 at offset 5"),
+            ("invalid UTF-8 in a string", "0F00000002610003000000C3280000", "invalid UTF-8 at offset 11"),
+            ("string length 0", "0D000000026100000000000000", "bad string length 0 at offset 7"),
+            ("terminator before the declared end", "0A0000000000000000000000", "at offset"),
+            ("embedded length past its parent", "0D000000036100060000000000" + "00", "bad document length"),
+        ])
     func malformed(_ name: String, _ hex: String, _ expected: String) throws {
         let bytes = try #require(Hex.decode(hex))
         do {
@@ -144,6 +146,18 @@ struct BSONTests {
         #expect(try BSONDecoder().decode(try BSONEncoder().encode(big)).count == 3)
     }
 
+    @Test("errors match their code in a catch pattern")
+    func catchByCode() {
+        do {
+            _ = try BSONDecoder().decode([0x05, 0, 0, 0, 0x01])
+            Issue.record("decoded a document without its terminator")
+        } catch DocumentError.Code.corrupt {
+            // expected
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test("keys and regex parts with NUL bytes cannot be encoded")
     func nulInKey() {
         #expect {
@@ -171,6 +185,27 @@ struct BSONTests {
         #expect(d["x.y"] == "dotted")
     }
 
+    @Test("setValue(atPath:) writes through documents and arrays, creating what is missing")
+    func setPaths() throws {
+        var d: Document = ["a": ["b": [1, ["c": 2]]], "s": "x"]
+        try d.setValue(5, atPath: "a.b.1.c")
+        #expect(d[path: "a.b.1.c"] == 5)
+        try d.setValue("new", atPath: "n.m.o")
+        #expect(d[path: "n.m.o"] == "new")
+        try d.setValue(true, atPath: "a.b.3")
+        #expect(d[path: "a.b"] == [1, ["c": 5], .null, true])
+        try d.setValue(nil, atPath: "a.b.0")
+        #expect(d[path: "a.b.0"] == .null)
+        try d.setValue(nil, atPath: "n.m")
+        #expect(d[path: "n"] == .document([:]))
+        try d.setValue(nil, atPath: "missing.path")
+        #expect(d["missing"] == nil)
+        #expect(throws: DocumentError.self) { try d.setValue(1, atPath: "s.x") }
+        #expect(throws: DocumentError.self) { try d.setValue(1, atPath: "a.b.x") }
+        #expect(throws: DocumentError.self) { try d.setValue(1, atPath: "a..b") }
+        #expect(d.keys == ["a", "s", "n"])
+    }
+
     @Test("Document keeps insertion order and replaces in place")
     func documentOrder() {
         var d: Document = ["z": 1, "a": 2]
@@ -180,5 +215,26 @@ struct BSONTests {
         #expect(d["z"] == 9)
         d["a"] = nil
         #expect(d.keys == ["z", "m"])
+    }
+}
+
+@Suite("UTF-8 validation")
+struct UTF8ValidationTests {
+    @Test("agrees with the standard library on seeded random byte strings")
+    func agreesWithStandardLibrary() {
+        var rng = SeededRandom(seed: 3)
+        let interesting: [UInt8] = [
+            0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x90,
+            0x8F,
+        ]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
+                Bool.random(using: &rng)
+                    ? interesting[Int.random(in: 0..<interesting.count, using: &rng)]
+                    : UInt8.random(in: 0...255, using: &rng)
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            bytes.withUnsafeBytes { #expect(UTF8Validation.isValid($0) == expected, "\(bytes)") }
+        }
     }
 }

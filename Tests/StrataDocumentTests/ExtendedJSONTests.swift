@@ -35,7 +35,8 @@ struct ExtendedJSONTests {
 
     @Test("plain JSON numbers become int32, int64 or double")
     func numbers() throws {
-        let d = try Document(extendedJSON: #"{"a": 1, "b": 3000000000, "c": 1.5, "d": 1e3, "e": -0, "f": 99999999999999999999}"#)
+        let d = try Document(
+            extendedJSON: #"{"a": 1, "b": 3000000000, "c": 1.5, "d": 1e3, "e": -0, "f": 99999999999999999999}"#)
         #expect(d["a"] == .int32(1))
         #expect(d["b"] == .int64(3_000_000_000))
         #expect(d["c"] == .double(1.5))
@@ -44,18 +45,29 @@ struct ExtendedJSONTests {
         #expect(d["f"] == .double(1e20))
     }
 
-    @Test("dates parse from ISO-8601 with offsets and fractions", arguments: [
-        ("1970-01-01T00:00:00Z", 0 as Int64),
-        ("1970-01-01T00:00:00.001Z", 1),
-        ("2012-12-24T12:15:30.501Z", 1_356_351_330_501),
-        ("2012-12-24T13:15:30.5+01:00", 1_356_351_330_500),
-        ("2000-02-29T00:00:00Z", 951_782_400_000),
-        ("9999-12-31T23:59:59.999Z", 253_402_300_799_999),
-    ])
+    @Test(
+        "dates parse from ISO-8601 with offsets and fractions",
+        arguments: [
+            ("1970-01-01T00:00:00Z", 0 as Int64),
+            ("1970-01-01T00:00:00.001Z", 1),
+            ("2012-12-24T12:15:30.501Z", 1_356_351_330_501),
+            ("2012-12-24T13:15:30.5+01:00", 1_356_351_330_500),
+            ("2000-02-29T00:00:00Z", 951_782_400_000),
+            ("9999-12-31T23:59:59.999Z", 253_402_300_799_999),
+        ])
     func dates(_ text: String, _ ms: Int64) throws {
         #expect(ISODate.parse(text) == ms)
         let back = ISODate.format(milliseconds: ms)
         #expect(ISODate.parse(back) == ms)
+    }
+
+    @Test(
+        "impossible dates are rejected",
+        arguments: [
+            "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01",
+        ])
+    func impossibleDates(_ text: String) {
+        #expect(ISODate.parse(text) == nil)
     }
 
     @Test("dates format across the whole range without Foundation")
@@ -67,10 +79,12 @@ struct ExtendedJSONTests {
         }
     }
 
-    @Test("malformed JSON is rejected with an offset", arguments: [
-        "", "{", "{\"a\":}", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "+1", "\"\\x\"", "\"a", "nul",
-        "{\"a\":1} x", "\"\u{01}\"", "\"\\ud800\"", "\"\\udc00\"", "[1 2]", "{'a':1}", "NaN", ".5",
-    ])
+    @Test(
+        "malformed JSON is rejected with an offset",
+        arguments: [
+            "", "{", "{\"a\":}", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "+1", "\"\\x\"", "\"a", "nul",
+            "{\"a\":1} x", "\"\u{01}\"", "\"\\ud800\"", "\"\\udc00\"", "[1 2]", "{'a':1}", "NaN", ".5",
+        ])
     func badJSON(_ text: String) {
         #expect {
             _ = try JSONValue.parse(text)
@@ -106,16 +120,21 @@ struct ExtendedJSONTests {
         let query = try Document(extendedJSON: #"{"age": {"$gte": 30}, "$or": [{"a": 1}], "n": {"$regex": "^a"}}"#)
         #expect(query["age"] == ["$gte": 30])
         #expect(query["n"] == ["$regex": "^a"])
-        #expect(try Document(extendedJSON: #"{"r": {"$regex": "^a", "$options": "i"}}"#)["r"]
-            == .regex(RegularExpression(pattern: "^a", options: "i")))
-        #expect(try Document(extendedJSON: #"{"u": {"$uuid": "73ffd264-44b3-4c69-90e8-e7d1dfc035d4"}}"#)["u"]
-            == .binary(Binary(subtype: 4, bytes: Hex.decode("73ffd26444b34c6990e8e7d1dfc035d4")!)))
+        #expect(
+            try Document(extendedJSON: #"{"r": {"$regex": "^a", "$options": "i"}}"#)["r"]
+                == .regex(RegularExpression(pattern: "^a", options: "i")))
+        #expect(
+            try Document(extendedJSON: #"{"u": {"$uuid": "73ffd264-44b3-4c69-90e8-e7d1dfc035d4"}}"#)["u"]
+                == .binary(Binary(subtype: 4, bytes: Hex.decode("73ffd26444b34c6990e8e7d1dfc035d4")!)))
     }
 
-    @Test("decimal128 text converts both ways", arguments: [
-        "0", "-0", "1", "-1", "0.001", "1.23E+5", "1.000000000000000000000000000000000E+6144", "9.999999999999999999999999999999999E+6144", "1E-6176",
-        "Infinity", "-Infinity", "NaN", "0E-6176", "12345678901234567890123456789012.34",
-    ])
+    @Test(
+        "decimal128 text converts both ways",
+        arguments: [
+            "0", "-0", "1", "-1", "0.001", "1.23E+5", "1.000000000000000000000000000000000E+6144",
+            "9.999999999999999999999999999999999E+6144", "1E-6176",
+            "Infinity", "-Infinity", "NaN", "0E-6176", "12345678901234567890123456789012.34",
+        ])
     func decimal(_ text: String) throws {
         let d = try Decimal128(parsing: text)
         #expect(d.description == text)

@@ -36,6 +36,8 @@ struct RawDocumentSpeed {
             if try raw.value(atPath: "nested.status")?.stringEquals("active") == true { hits += 1 }
         }
         let lazy = (Self.now() - start) / Double(rounds) * 1e9
-        print("document \(bytes.count) bytes, \(d.count) fields: full decode + path \(Int(full)) ns, RawDocument path \(Int(lazy)) ns (×\(Int(full / lazy))); hits \(hits)")
+        print(
+            "document \(bytes.count) bytes, \(d.count) fields: full decode + path \(Int(full)) ns, RawDocument path \(Int(lazy)) ns (×\(Int(full / lazy))); hits \(hits)"
+        )
     }
 }

@@ -17,6 +17,8 @@ struct RawDocumentTests {
         #expect(try raw.value(forKey: "name")?.decode() == "ada")
         #expect(try raw.value(forKey: "name")?.stringEquals("ada") == true)
         #expect(try raw.value(forKey: "name")?.stringEquals("ad") == false)
+        #expect(try raw.value(forKey: "name")?.stringValue == "ada")
+        #expect(try raw.value(forKey: "age")?.stringValue == nil)
         #expect(try raw.value(forKey: "age")?.int64Value == 36)
         #expect(try raw.value(forKey: "big")?.int64Value == 1 << 40)
         #expect(try raw.value(forKey: "score")?.doubleValue == 9.5)
@@ -26,10 +28,12 @@ struct RawDocumentTests {
         #expect(try raw.value(forKey: "nam") == nil)
     }
 
-    @Test("dot paths descend into documents and arrays by position", arguments: [
-        "address.city", "address.geo.0", "address.geo.1", "tags.0", "tags.1.nested", "tags.2.1", "tags.2",
-        "address", "address.geo.2", "tags.01", "tags.x", "name.first", "missing.a", "x.y", "",
-    ])
+    @Test(
+        "dot paths descend into documents and arrays by position",
+        arguments: [
+            "address.city", "address.geo.0", "address.geo.1", "tags.0", "tags.1.nested", "tags.2.1", "tags.2",
+            "address", "address.geo.2", "tags.01", "tags.x", "name.first", "missing.a", "x.y", "",
+        ])
     func paths(_ path: String) throws {
         let raw = try RawDocument(bytes: try BSONEncoder().encode(Self.document))
         #expect(try raw.value(atPath: path)?.decode() == Self.document[path: path], "\(path)")

@@ -96,7 +96,8 @@ struct TrieModelTests {
         for (i, (old, oldModel)) in snapshots.enumerated() {
             let got = Self.scan(old, nil, nil, reverse: false)
             let want = Self.modelScan(oldModel, nil, nil, reverse: false)
-            #expect(got.map(\.0) == want.map(\.0) && got.map(\.1) == want.map(\.1), "seed \(seed): snapshot \(i) changed")
+            #expect(
+                got.map(\.0) == want.map(\.0) && got.map(\.1) == want.map(\.1), "seed \(seed): snapshot \(i) changed")
             #expect(old.invariantViolations().isEmpty, "seed \(seed): snapshot \(i) invariants")
         }
     }

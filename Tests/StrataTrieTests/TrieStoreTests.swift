@@ -33,7 +33,9 @@ struct TrieStoreTests {
                 #expect(try txn.get(Array("k1100".utf8), in: cf) == nil)
                 let range = KeyRange(lower: Array("k1010".utf8), upper: Array("k1020".utf8))
                 #expect(try txn.scan(in: cf, range: range).map(\.key) == (1010..<1020).map { Array("k\($0)".utf8) })
-                #expect(try txn.scan(in: cf, range: range, reverse: true).map(\.key) == (1010..<1020).reversed().map { Array("k\($0)".utf8) })
+                #expect(
+                    try txn.scan(in: cf, range: range, reverse: true).map(\.key)
+                        == (1010..<1020).reversed().map { Array("k\($0)".utf8) })
                 #expect(try txn.scan(in: cf, range: .prefix(Array("k105".utf8))).count == 10)
             }
             try store.write { (txn) throws in

@@ -105,6 +105,11 @@ struct MessagePackDecoderTests {
         // Extension −1 of a size that is no timestamp layout.
         #expect(wireError { _ = try decode([0xD5, 0xFF, 0, 0]) }?.code == .malformed)
         #expect(wireError { _ = try decode([0xC7, 3, 0xFF, 0, 0, 0]) }?.code == .malformed)
+        // …and that is known before the body arrives.
+        if case .malformed = MessagePackDecoder().status(of: [0xD5, 0xFF]) {
+        } else {
+            Issue.record("bad timestamp size reported as needing more bytes")
+        }
     }
 
     @Test func integersNormaliseToInt() throws {

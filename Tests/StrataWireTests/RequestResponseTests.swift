@@ -139,3 +139,25 @@ struct RequestResponseTests {
         }
     }
 }
+
+@Suite("From frames to requests")
+struct FrameRequestTests {
+    @Test func framesBecomeRequestsOrErrorResponses() throws {
+        var decoder = FrameDecoder()
+        decoder.append(try Frame.encode(["id": 1, "op": "ping"]))
+        decoder.append(try Frame.encode(["id": 2, "op": 3]))
+        decoder.append([0, 0, 0, 1, 0xC1])
+        var outcomes: [Result<Request, RejectedRequest>] = []
+        while let frame = try decoder.next() { outcomes.append(frame.request()) }
+        #expect(outcomes.count == 3)
+        #expect((try? outcomes[0].get()) == Request(id: 1, op: "ping"))
+        guard case .failure(let second) = outcomes[1], case .failure(let third) = outcomes[2] else {
+            Issue.record("expected rejections")
+            return
+        }
+        #expect(second.id == 2 && second.error.code == .badRequest)
+        #expect(second.response.value["id"] == 2)
+        #expect(third.id == nil && third.error.code == .badRequest)
+        #expect(third.error.message.contains("0xc1"))
+    }
+}

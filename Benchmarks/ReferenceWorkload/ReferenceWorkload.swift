@@ -1,0 +1,112 @@
+import Foundation
+import StrataBackends
+import StrataStore
+
+/// The reference workload of `Reference/workload.h`, through the Store protocol,
+/// so `Reference/compare.sh` can put each backend beside a plain C loop.
+///
+/// usage: ReferenceWorkload BACKEND DIR NUM VALUE_SIZE BATCH [key=value tuning…]
+@main
+enum ReferenceWorkload {
+    static func main() throws {
+        let args = CommandLine.arguments
+        guard args.count >= 6, let num = Int(args[3]), let valueSize = Int(args[4]), let batch = Int(args[5]) else {
+            FileHandle.standardError.write(Data("usage: ReferenceWorkload BACKEND DIR NUM VALUE_SIZE BATCH [k=v…]\n".utf8))
+            exit(2)
+        }
+        var tuning: [String: String] = [:]
+        for pair in args.dropFirst(6) {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { tuning[parts[0]] = parts[1] }
+        }
+        let store = try StoreRegistry.standard.open(args[1], options: StoreOptions(path: args[2], sync: false, tuning: tuning))
+        try run(store, num: num, valueSize: valueSize, batch: batch)
+        try store.close()
+    }
+
+    static func run(_ store: some Store, num: Int, valueSize: Int, batch: Int) throws {
+        let cf = try store.defaultColumnFamily()
+        var order = shuffled(num, seed: 1)
+        var key = [UInt8](repeating: 0, count: 16)
+        let value = [UInt8](repeating: 0x5A, count: valueSize)
+
+        var start = now()
+        try value.withUnsafeBytes { v in
+            var i = 0
+            while i < num {
+                let end = min(i + batch, num)
+                try store.write { txn in
+                    for j in i..<end {
+                        formatKey(order[j], into: &key)
+                        try key.withUnsafeBytes { try txn.put($0, v, in: cf) }
+                    }
+                }
+                i = end
+            }
+        }
+        report("write", num, now() - start)
+
+        order = shuffled(num, seed: 2)
+        var total = 0
+        start = now()
+        try store.read { txn in
+            for j in 0..<num {
+                formatKey(order[j], into: &key)
+                total &+= try key.withUnsafeBytes { k in try txn.withValue(forKey: k, in: cf) { $0?.count ?? 0 } }
+            }
+        }
+        report("read-random", num, now() - start)
+        precondition(total == num * valueSize, "read check failed")
+
+        total = 0
+        start = now()
+        let n = try store.read { txn in
+            try txn.forEach(in: cf) { k, v in
+                total &+= k.count &+ v.count
+                return true
+            }
+        }
+        report("scan", n, now() - start)
+        precondition(n == num, "scan check failed")
+    }
+
+    static func shuffled(_ n: Int, seed: UInt64) -> [UInt32] {
+        var state = seed
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var a = (0..<UInt32(n)).map { $0 }
+        var i = n - 1
+        while i > 0 {
+            let j = Int(next() % UInt64(i + 1))
+            a.swapAt(i, j)
+            i -= 1
+        }
+        return a
+    }
+
+    @inline(__always)
+    static func formatKey(_ n: UInt32, into key: inout [UInt8]) {
+        key[0] = UInt8(ascii: "k")
+        var v = n
+        for i in stride(from: 15, through: 1, by: -1) {
+            key[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+            v /= 10
+        }
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func report(_ phase: String, _ ops: Int, _ seconds: Double) {
+        print("\(phase) \(Int((Double(ops) / seconds).rounded()))")
+        fflush(stdout)
+    }
+}

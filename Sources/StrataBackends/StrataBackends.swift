@@ -1,1 +1,0 @@
-// StrataBackends: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataClient: see DESIGN.md.

@@ -1,0 +1,1 @@
+// StrataDB: see DESIGN.md.

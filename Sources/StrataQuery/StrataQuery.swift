@@ -1,0 +1,1 @@
+// StrataQuery: see DESIGN.md.

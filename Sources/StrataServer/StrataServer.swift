@@ -1,0 +1,1 @@
+// StrataServer: see DESIGN.md.
