@@ -341,7 +341,7 @@
 
         /// Begins the write transaction (entering the gate and marking the thread).
         private func beginWrite() throws -> LMDBTransaction {
-            let me = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
+            let me = currentThreadID()
             if writerThread.load(ordering: .relaxed) == me {
                 throw StoreError(
                     .invalidArgument, "lmdb: a write transaction cannot start inside another on the same thread")
@@ -454,5 +454,13 @@
         public func close() throws {
             _ = try gate.close(timeout: Self.drainTimeout) { mdb_env_close(env) }
         }
+    }
+    /// An identifier of the calling thread, never 0.
+    private func currentThreadID() -> UInt {
+        #if canImport(Darwin)
+            UInt(bitPattern: pthread_self())
+        #else
+            UInt(pthread_self())
+        #endif
     }
 #endif

@@ -29,11 +29,11 @@
         private(set) var handle: OpaquePointer?
         /// `handle` while operations may use it: nil once finished or failed. Kept in a
         /// raw allocation so the per-operation check pays no dynamic exclusivity check.
-        private let live: UnsafeMutablePointer<OpaquePointer?>
+        @usableFromInline let live: UnsafeMutablePointer<OpaquePointer?>
         /// True for `MDB_RDONLY` transactions.
         let isReadOnly: Bool
         /// `mdb_env_get_maxkeysize` of the environment.
-        let maxKeySize: Int
+        @usableFromInline let maxKeySize: Int
         private let env: OpaquePointer
         /// The first LMDB error of a write transaction; it can only roll back after one.
         private(set) var failure: StoreError?
@@ -63,6 +63,7 @@
 
         // MARK: Reads
 
+        @inlinable
         public func withValue<R>(
             forKey key: UnsafeRawBufferPointer,
             in cf: ColumnFamily,
@@ -151,8 +152,8 @@
         // MARK: Support
 
         /// The live transaction handle, or `transactionFinished`.
-        @inline(__always)
-        private func usable() throws -> OpaquePointer {
+        @inlinable @inline(__always)
+        func usable() throws -> OpaquePointer {
             guard let handle = live.pointee else { throw finishedError() }
             return handle
         }
@@ -163,22 +164,24 @@
             return try usable()
         }
 
-        @inline(__always)
-        private func dbi(_ cf: ColumnFamily) -> MDB_dbi {
+        @inlinable @inline(__always)
+        func dbi(_ cf: ColumnFamily) -> MDB_dbi {
             MDB_dbi(truncatingIfNeeded: cf.id)
         }
 
-        @inline(__always)
-        private func checkKey(_ key: UnsafeRawBufferPointer) throws {
+        @inlinable @inline(__always)
+        func checkKey(_ key: UnsafeRawBufferPointer) throws {
             if key.count == 0 || key.count > maxKeySize { throw keyError(key.count) }
         }
 
-        private func keyError(_ count: Int) -> StoreError {
+        @usableFromInline
+        func keyError(_ count: Int) -> StoreError {
             count == 0
                 ? StoreError(.invalidArgument, "lmdb: keys must not be empty")
                 : StoreError(.invalidArgument, "lmdb: key of \(count) bytes exceeds the limit of \(maxKeySize) bytes")
         }
 
+        @usableFromInline
         func finishedError() -> StoreError {
             if let failure {
                 return StoreError(
@@ -194,6 +197,7 @@
         }
 
         /// Records an LMDB error: a write transaction can only roll back after one.
+        @usableFromInline
         func failed(_ rc: Int32, _ operation: String) -> StoreError {
             let error = storeError(lmdb: rc, operation)
             if !isReadOnly {

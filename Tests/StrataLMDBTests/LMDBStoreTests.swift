@@ -236,6 +236,66 @@
             #expect(try store.read { try $0.withValue(forKey: b("huge"), in: cf) { $0?.count } } == huge.count)
         }
 
+        @Test("after an LMDB error a write transaction only rolls back; the retry after growth succeeds")
+        func failedWriteTransaction() throws {
+            let dir = try TestDirectory("failed")
+            defer { dir.remove() }
+            let store = try dir.open(tuning: ["map_size_mb": "1"])
+            defer { try? store.close() }
+            let cf = try store.defaultColumnFamily()
+            let big = [UInt8](repeating: 1, count: 3 << 20)
+            var attempts: [String] = []
+            try store.write { txn throws in
+                do {
+                    try txn.put(b("big"), big, in: cf)
+                    attempts.append("stored")
+                } catch let error as StoreError {
+                    attempts.append(error.code.rawValue)
+                    let next = #expect(throws: StoreError.self) { try txn.put(b("small"), b("x"), in: cf) }
+                    #expect(next?.code == .transactionFinished)
+                    let read = #expect(throws: StoreError.self) { try txn.get(b("big"), in: cf) }
+                    #expect(read?.code == .transactionFinished)
+                }
+            }
+            #expect(attempts.first == "full")
+            #expect(attempts.last == "stored")
+            #expect(try store.read { try $0.get(b("small"), in: cf) } == nil)
+            #expect(try store.read { try $0.withValue(forKey: b("big"), in: cf) { $0?.count } } == big.count)
+        }
+
+        @Test("the map grows while other threads keep reading")
+        func growthWithReaders() async throws {
+            let dir = try TestDirectory("growreaders")
+            defer { dir.remove() }
+            let store = try dir.open(tuning: ["map_size_mb": "1"])
+            defer { try? store.close() }
+            let cf = try store.defaultColumnFamily()
+            try store.write { try $0.put(b("probe"), b("here"), in: cf) }
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask {
+                    let value = [UInt8](repeating: 2, count: 4000)
+                    for batch in 0..<40 {
+                        try store.write { txn throws in
+                            for i in 0..<128 { try txn.put(b("w\(batch)-\(i)"), value, in: cf) }
+                        }
+                    }
+                    return 0
+                }
+                group.addTask {
+                    var reads = 0
+                    while reads < 5000 {
+                        let v = try store.read { try $0.get(b("probe"), in: cf) }
+                        #expect(v == b("here"))
+                        reads += 1
+                    }
+                    return reads
+                }
+                for try await _ in group {}
+            }
+            #expect(store.mapSize >= 16 << 20)
+            #expect(try store.read { try $0.scan(in: cf, range: .prefix(b("w"))).count } == 40 * 128)
+        }
+
         @Test("close makes later calls throw closed; closing twice is fine; data survives reopen")
         func closeAndReopen() throws {
             let dir = try TestDirectory("close")
