@@ -57,9 +57,14 @@ private func atomicVisibility(_ ctx: ConformanceContext, _ store: some Store) th
     let commitsPerWriter = 300
     let violations = Mutex<[String]>([])
     let observed = Atomic<Int>(0)
+    let writersRunning = Atomic<Int>(2)
     try runConcurrently(4) { worker in
         if worker < 2 {
-            defer { if worker == 0 { writersDone.set() } }
+            defer { if writersRunning.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { writersDone.set() } }
+            // A fast backend can finish every commit before a reader is scheduled;
+            // start writing only once both readers have taken a snapshot.
+            let patience = ContinuousClock.now + .seconds(10)
+            while observed.load(ordering: .acquiring) < 2, ContinuousClock.now < patience { sched_yield() }
             for i in 1...commitsPerWriter {
                 let version = encodeCounter(UInt64(worker * 1_000_000 + i))
                 try store.write { txn in for k in group { try txn.put(k, version, in: cf) } }
