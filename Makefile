@@ -24,7 +24,7 @@ test: deps
 
 ## The trie backend alone, as on a machine without the C libraries.
 test-trie-only:
-	$(SWIFT) build --disable-default-traits --scratch-path .build-trie-only
+	$(SWIFT) build --disable-default-traits --scratch-path .build-trie-only --target StrataBackends
 
 ## Store micro-benchmarks on every backend (package-benchmark, release build).
 ## Writes the output to results/<run id>/ and points results/latest at it.
