@@ -66,4 +66,7 @@ public struct FaultPlan: Sendable, Hashable {
     public static let passThrough = FaultPlan()
 
     public func has(_ fault: Fault) -> Bool { faults.contains(fault) }
+
+    /// Whether a fault may change the bytes a read returns.
+    public var altersReads: Bool { has(.bitFlips) || has(.staleReads) }
 }

@@ -26,6 +26,15 @@ extension FaultyStore {
             try check()
             return FaultyCursor(store: store, cf: cf, base: try base.makeCursor(in: cf, range: range, reverse: reverse))
         }
+
+        /// Forwarded to the base store's own multi-get unless a read fault must see each value.
+        public func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?] {
+            if store.plan.altersReads {
+                return try keys.map { k in try withValue(forKey: k, in: cf) { $0.map { Array($0) } } }
+            }
+            try check()
+            return try base.multiGet(keys, in: cf)
+        }
     }
 
     /// A write transaction: the base store's own (direct), or a private snapshot
@@ -119,6 +128,17 @@ extension FaultyStore {
             case .direct(let txn): try txn.deleteRange(range, in: cf)
             case .buffered(_, let overlay): overlay.ops.append(.deleteRange(cf, range))
             }
+        }
+
+        /// Forwarded to the base store's own batch path in direct mode, so pass-through
+        /// keeps the backend's semantics; entry by entry when a fault must see each write.
+        public func putBatch(_ entries: [(key: [UInt8], value: [UInt8])], in cf: ColumnFamily) throws {
+            guard case .direct(let txn) = mode, !store.plan.has(.dropWrites), !store.plan.has(.staleReads) else {
+                for entry in entries { try put(entry.key, entry.value, in: cf) }
+                return
+            }
+            try check()
+            try txn.putBatch(entries, in: cf)
         }
 
         private func previousValue(_ key: UnsafeRawBufferPointer, _ cf: ColumnFamily) throws -> [UInt8]? {

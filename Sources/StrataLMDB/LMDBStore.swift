@@ -452,7 +452,12 @@
         /// twice is allowed. Throws `invalidArgument` when transactions stay open
         /// (a close from inside a transaction closure).
         public func close() throws {
-            _ = try gate.close(timeout: Self.drainTimeout) { mdb_env_close(env) }
+            _ = try gate.close(timeout: Self.drainTimeout) {
+                // With MDB_NOSYNC commits reach the OS but not the disk; close is the
+                // promised flush point (a failure here cannot be reported after the close).
+                if !options.sync { mdb_env_sync(env, 1) }
+                mdb_env_close(env)
+            }
         }
     }
     /// An identifier of the calling thread, never 0.

@@ -91,6 +91,10 @@
             rocksdb_options_set_create_if_missing(opts, options.createIfMissing ? 1 : 0)
             rocksdb_options_set_create_missing_column_families(opts, 1)
             rocksdb_options_set_write_buffer_size(opts, bufferMB << 20)
+            // OptimisticTransactionDB keeps memtable history for validation only for
+            // the column families named at open; set it for the ones created later too,
+            // or transactions spanning a memtable flush fail validation as conflicts.
+            rocksdb_options_set_max_write_buffer_size_to_maintain(opts, -1)
             let table = rocksdb_block_based_options_create()!
             var cache: OpaquePointer? = nil
             if cacheMB > 0 {

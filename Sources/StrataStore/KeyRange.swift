@@ -34,6 +34,8 @@ public struct KeyRange: Sendable, Hashable, CustomStringConvertible {
 
     /// True when no key can fall in the range.
     public var isEmpty: Bool {
+        // No key sorts before the empty string, so an empty upper bound admits nothing.
+        if let upper, upper.isEmpty { return true }
         guard let lower, let upper else { return false }
         return !lexicographicallyPrecedes(lower, upper)
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A transactional, ordered key-value store: the plugin seam of Strata.
 ///
 /// Keys and values are byte strings ordered lexicographically on unsigned
@@ -70,14 +76,12 @@ extension Store {
 }
 
 /// A short randomized pause between conflict retries so that a pair of writers
-/// does not collide forever.
+/// does not collide forever. It sleeps rather than spins: on a small machine the
+/// winning writer needs the core.
 @usableFromInline
 func backoff(attempt: Int) {
-    let micros = UInt32.random(in: 0...UInt32(min(1 << min(attempt, 10), 1000)))
-    var remaining = micros
-    // A spin of roughly a microsecond per step keeps the seam free of Foundation.
-    while remaining > 0 {
-        for _ in 0..<200 { _ = Int.random(in: 0...1) }
-        remaining -= 1
-    }
+    let micros = Int.random(in: 1...min(1 << min(attempt, 10), 1000))
+    var request = timespec(tv_sec: 0, tv_nsec: micros * 1000)
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
 }

@@ -47,7 +47,8 @@ private func scans(_ ctx: ConformanceContext, _ store: some Store) throws {
         }
 
         // Ranges: every pair of bounds drawn from the keys and from between them.
-        let bounds: [[UInt8]?] = [nil, [0x00], [0x00, 0x01], [0x61], [0x61, 0x62], [0x62], [0xFF], [0xFF, 0xFF], [0xFF, 0xFF, 0xFF, 0x00]]
+        // The empty bound: as a lower bound it admits every key, as an upper bound none.
+        let bounds: [[UInt8]?] = [nil, [], [0x00], [0x00, 0x01], [0x61], [0x61, 0x62], [0x62], [0xFF], [0xFF, 0xFF], [0xFF, 0xFF, 0xFF, 0x00]]
         for lower in bounds {
             for upper in bounds {
                 let range = KeyRange(lower: lower, upper: upper)
@@ -96,6 +97,8 @@ private func deleteRange(_ ctx: ConformanceContext, _ store: some Store) throws 
         KeyRange(lower: [0xFF, 0x00], upper: nil),
         KeyRange(lower: nil, upper: [0x00, 0xFF]),
         KeyRange(lower: [0x70], upper: [0x70]),
+        KeyRange(lower: nil, upper: []),
+        KeyRange(lower: [0x62], upper: []),
     ]
     for range in ranges {
         try store.write { try $0.deleteRange(range, in: cf) }

@@ -13,8 +13,10 @@ struct StoreLocation: ParsableArguments {
     @Flag(help: "Make every commit durable before it returns.")
     var sync = false
 
-    func open() throws -> any Store {
-        try StoreRegistry.standard.open(backend, options: StoreOptions(path: path, sync: sync))
+    /// Opens the store; only commands that write create one where there is none,
+    /// so a mistyped path is an error rather than a new empty store.
+    func open(creating: Bool = false) throws -> any Store {
+        try StoreRegistry.standard.open(backend, options: StoreOptions(path: path, sync: sync, createIfMissing: creating))
     }
 }
 
@@ -45,7 +47,7 @@ struct KV: ParsableCommand {
         func run() throws {
             let k = try parseBytes(key, hex: common.hex, what: "key")
             let v = try parseBytes(value, hex: common.hex, what: "value")
-            try withStore(common) { try put(k, v, cf: common.cf, in: $0) }
+            try withStore(common, creating: true) { try put(k, v, cf: common.cf, in: $0) }
         }
     }
 
@@ -98,11 +100,19 @@ struct KV: ParsableCommand {
     }
 }
 
-/// Opens the store, runs `body`, and closes the store even when `body` throws.
-private func withStore<R>(_ common: KV.Common, _ body: (any Store) throws -> R) throws -> R {
-    let store = try common.location.open()
-    defer { try? store.close() }
-    return try body(store)
+/// Opens the store, runs `body`, and closes the store even when `body` throws;
+/// a failed close (a final flush that did not reach the disk) is an error too.
+func withStore<R>(_ common: KV.Common, creating: Bool = false, _ body: (any Store) throws -> R) throws -> R {
+    let store = try common.location.open(creating: creating)
+    let result: R
+    do {
+        result = try body(store)
+    } catch {
+        try? store.close()
+        throw error
+    }
+    try store.close()
+    return result
 }
 
 private func put(_ key: [UInt8], _ value: [UInt8], cf name: String, in store: some Store) throws {

@@ -1,6 +1,7 @@
 import StrataFaults
 import StrataStore
 import StrataStoreTesting
+import StrataTrie
 import Testing
 
 /// The decorator over the reference store: with no fault it must conform; with
@@ -16,6 +17,15 @@ struct FaultyStoreTests {
     @Test(arguments: StoreConformance.checks)
     func passThroughConforms(_ check: ConformanceCheck) throws {
         try check.run(on: Self.factory(.passThrough))
+    }
+
+    /// Pass-through over a real, durable backend keeps its semantics (batches,
+    /// multi-get, reopen) intact.
+    @Test(arguments: StoreConformance.checks)
+    func passThroughOverTheTrieOnDiskConforms(_ check: ConformanceCheck) throws {
+        try check.run(on: StoreFactory(name: "faulty(trie)") { dir in
+            FaultyStore(base: try TrieStore(options: StoreOptions(path: dir)), plan: .passThrough)
+        })
     }
 
     /// Each fault, with the check that must catch it.
