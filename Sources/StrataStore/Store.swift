@@ -42,9 +42,11 @@ public protocol Store: AnyObject, Sendable {
     /// Runs `body` in a read-only transaction over one consistent snapshot.
     func read<R>(_ body: (ReadTxn) throws -> R) throws -> R
 
-    /// Runs `body` once in a write transaction: commits when it returns, rolls
-    /// back when it throws. Throws `conflict` when an optimistic commit lost to
-    /// another writer; use ``write(maxAttempts:_:)``, which retries.
+    /// Runs `body` in a write transaction: commits when it returns, rolls back
+    /// when it throws. Throws `conflict` when an optimistic commit lost to another
+    /// writer; use ``write(maxAttempts:_:)``, which retries. A backend may also
+    /// roll back and run `body` again for a reason the caller cannot see (LMDB
+    /// growing its map), so `body` keeps its effects inside the transaction.
     func writeOnce<R>(_ body: (WriteTxn) throws -> R) throws -> R
 
     /// Flushes and closes the store. Later calls throw `closed`. Closing twice is allowed.

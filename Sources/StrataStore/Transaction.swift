@@ -9,8 +9,10 @@ public protocol ReadTransaction {
     /// Calls `body` with the value stored under `key`, or nil when there is none.
     ///
     /// The bytes belong to the backend (LMDB's memory map, a trie node) and are
-    /// valid only inside `body`. Throws `notFound` for a dropped column family,
-    /// `transactionFinished` after the transaction ended.
+    /// valid only inside `body`, and only until the transaction next writes:
+    /// in a write transaction, copy them before calling `put` or `delete` (LMDB
+    /// moves data on pages it is writing). Throws `notFound` for a dropped column
+    /// family, `transactionFinished` after the transaction ended.
     func withValue<R>(
         forKey key: UnsafeRawBufferPointer,
         in cf: ColumnFamily,

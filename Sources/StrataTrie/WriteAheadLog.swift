@@ -183,8 +183,10 @@ final class WriteAheadLog {
     /// Empties the log (after a checkpoint holds everything in it).
     func reset() throws {
         try file.truncate(to: 0)
-        try file.sync()
+        // The file is empty now even if the sync below fails: appending at the old
+        // size would leave a hole of zeros that recovery reads as a torn record.
         size = 0
+        try file.sync()
     }
 
     /// Reads every whole record, cuts a torn or corrupt tail, and returns the
@@ -202,7 +204,18 @@ final class WriteAheadLog {
             let actual = bytes.withUnsafeBytes {
                 CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<start + length]))
             }
-            guard actual == crc else { break }  // torn or damaged: cut here
+            guard actual == crc else {
+                // A torn tail is the last thing in the file. A bad record followed by a
+                // whole, valid one is damage in the middle of the log: cutting there
+                // would silently drop commits that were acknowledged, so refuse.
+                if Self.wholeRecord(in: bytes, at: start + length) {
+                    throw StoreError(
+                        .corrupt,
+                        "trie: log record at byte \(offset) of '\(file.path)' fails its checksum but whole records follow it; the log is damaged, not torn"
+                    )
+                }
+                break
+            }
             var reader = ByteReader(
                 bytes, from: start, to: start + length, what: "log record at byte \(offset) of '\(file.path)'")
             records.append(try Self.decode(&reader))
@@ -214,6 +227,19 @@ final class WriteAheadLog {
         }
         size = offset
         return records
+    }
+
+    /// Whether a complete record with a valid checksum starts at `offset`.
+    private static func wholeRecord(in bytes: [UInt8], at offset: Int) -> Bool {
+        guard offset >= 0, bytes.count - offset >= LogRecordBuilder.headerSize else { return false }
+        var header = ByteReader(bytes, from: offset, what: "log")
+        guard let length = try? Int(header.integer(UInt32.self)), let crc = try? header.integer(UInt32.self) else {
+            return false
+        }
+        let start = offset + LogRecordBuilder.headerSize
+        guard length >= 12, bytes.count - start >= length else { return false }
+        let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
+        return actual == crc
     }
 
     private static func decode(_ r: inout ByteReader) throws -> (sequence: UInt64, operations: [LogOperation]) {
