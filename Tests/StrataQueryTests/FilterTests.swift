@@ -118,8 +118,9 @@ import Testing
 
     @Test func plainDocumentMeansSet() throws {
         var d: Document = ["_id": 1, "a": 1]
-        try Update(json: #"{"b": 2, "a.x": 3}"#).apply(to: &d)
-        #expect(d["b"] == 2)
+        try Update(json: #"{"b": 2, "c.x": 3}"#).apply(to: &d)
+        #expect(d == ["_id": 1, "a": 1, "b": 2, "c": ["x": 3]])
+        #expect(throws: QueryError.self) { try Update(json: #"{"a.x": 3}"#).apply(to: &d) }
     }
 
     @Test func badUpdatesAreErrors() throws {

@@ -43,8 +43,13 @@ enum Planner {
             switch conjunct {
             case .field(let path, let predicate):
                 if path.text == "_id", let ids = idValues(predicate) { return .idLookup(ids) }
-                guard info.index(path.text) != nil, let scan = scan(field: path.text, predicate) else { continue }
-                if var existing = perField[path.text] {
+                guard let index = info.index(path.text), let scan = scan(field: path.text, predicate) else { continue }
+                if index.multikey, perField[path.text] != nil {
+                    // Different elements of an array may satisfy different
+                    // predicates, so their ranges cannot be intersected; the
+                    // record ids can.
+                    others.append(.indexScan(scan))
+                } else if var existing = perField[path.text] {
                     existing.ranges = intersect(existing.ranges, scan.ranges)
                     existing.bounds += scan.bounds
                     if scan.kind == "range" { existing.kind = "range" }
