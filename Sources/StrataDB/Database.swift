@@ -148,7 +148,9 @@ public struct WriteContext<S: Store> {
     public func findByID(_ id: Value, columns: [FieldPath]? = nil, in collection: String) throws -> Document? {
         try session.findByID(id, columns: columns, in: collection)
     }
-    public func count(_ filter: Filter = .all, in collection: String) throws -> Int { try session.count(filter, in: collection) }
+    public func count(_ filter: Filter = .all, in collection: String) throws -> Int {
+        try session.count(filter, in: collection)
+    }
     public func distinct(_ field: String, filter: Filter = .all, in collection: String) throws -> [Value] {
         try session.distinct(field, filter: filter, in: collection)
     }
@@ -167,7 +169,9 @@ public struct WriteContext<S: Store> {
     }
     /// Applies `update` to the first (or, with `many`, every) matching record;
     /// with `upsert`, inserts one built from the filter's equalities when none matches.
-    public func update(_ filter: Filter, _ update: Update, in collection: String, many: Bool = false, upsert: Bool = false)
+    public func update(
+        _ filter: Filter, _ update: Update, in collection: String, many: Bool = false, upsert: Bool = false
+    )
         throws -> UpdateResult
     {
         try session.update(filter, update, in: collection, many: many, upsert: upsert)
@@ -184,7 +188,11 @@ public struct WriteContext<S: Store> {
     }
     /// Creates an index on `field`, filling it from the existing records.
     /// Throws `exists` when there is one, `badRequest` for a bad field.
-    public func createIndex(_ field: String, in collection: String) throws { try session.createIndex(field, in: collection) }
+    public func createIndex(_ field: String, in collection: String) throws {
+        try session.createIndex(field, in: collection)
+    }
     /// Drops the index on `field`. Throws `notFound` when there is none.
-    public func dropIndex(_ field: String, in collection: String) throws { try session.dropIndex(field, in: collection) }
+    public func dropIndex(_ field: String, in collection: String) throws {
+        try session.dropIndex(field, in: collection)
+    }
 }

@@ -14,7 +14,9 @@ public struct Query: Sendable, Hashable {
     public var columns: [FieldPath]?
 
     /// - Throws: `QueryError` `.badRequest` for a negative skip or take.
-    public init(filter: Filter = .all, sort: Sort = Sort(), skip: Int = 0, take: Int? = nil, columns: [FieldPath]? = nil)
+    public init(
+        filter: Filter = .all, sort: Sort = Sort(), skip: Int = 0, take: Int? = nil, columns: [FieldPath]? = nil
+    )
         throws(QueryError)
     {
         guard skip >= 0 else { throw QueryError(.badRequest, "skip must be zero or more, got \(skip)") }
@@ -62,7 +64,9 @@ public enum Projection {
         var out = Document()
         if let id = try document.value(forKey: "_id") { out.append("_id", try id.decode()) }
         for column in columns where column.text != "_id" {
-            if let v = try document.value(atPath: column.text) { try? out.setValue(try v.decode(), atPath: column.text) }
+            if let v = try document.value(atPath: column.text) {
+                try? out.setValue(try v.decode(), atPath: column.text)
+            }
         }
         return out
     }

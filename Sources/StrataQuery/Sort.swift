@@ -27,7 +27,8 @@ public struct Sort: Sendable, Hashable {
         var keys: [Key] = []
         for field in fields {
             let descending = field.hasPrefix("-")
-            let name = descending ? String(field.dropFirst()) : (field.hasPrefix("+") ? String(field.dropFirst()) : field)
+            let name =
+                descending ? String(field.dropFirst()) : (field.hasPrefix("+") ? String(field.dropFirst()) : field)
             keys.append(Key(path: try FieldPath(name), descending: descending))
         }
         self.init(keys)
@@ -55,7 +56,9 @@ public struct Sort: Sendable, Hashable {
     /// - Throws: `DocumentError` for malformed bytes.
     public func sortValues(of document: RawDocument) throws(DocumentError) -> [Value] {
         var out: [Value] = []
-        for key in keys { out.append(try FieldValues(path: key.path, in: document).sortKey(descending: key.descending)) }
+        for key in keys {
+            out.append(try FieldValues(path: key.path, in: document).sortKey(descending: key.descending))
+        }
         return out
     }
 

@@ -1,8 +1,8 @@
 import ArgumentParser
+import Foundation
 import StrataDB
 import StrataDocument
 import StrataQuery
-import Foundation
 import StrataStore
 
 /// `strata doc`: the document database from the command line. Documents go
@@ -28,7 +28,8 @@ struct Doc: ParsableCommand {
 
         func query() throws -> Query {
             try Query(
-                filter: try filter.map { try parseDocument($0, what: "filter") }, sort: list(sort), skip: skip, take: take,
+                filter: try filter.map { try parseDocument($0, what: "filter") }, sort: list(sort), skip: skip,
+                take: take,
                 columns: columns.map(list))
         }
     }
@@ -68,7 +69,9 @@ struct Doc: ParsableCommand {
                 }
             }
             let docs = try texts.map { try parseDocument($0, what: "document") }
-            for id in try db.write({ try $0.insert(docs, into: collection) }) { print(ExtendedJSON.json(of: id).text()) }
+            for id in try db.write({ try $0.insert(docs, into: collection) }) {
+                print(ExtendedJSON.json(of: id).text())
+            }
         }
     }
 
@@ -113,7 +116,9 @@ struct Doc: ParsableCommand {
         @Option(help: "A filter document.") var filter: String?
         func execute(_ db: Database<some Store>) throws {
             let f = try filter.map { try Filter(parseDocument($0, what: "filter")) } ?? .all
-            for v in try db.read({ try $0.distinct(field, filter: f, in: collection) }) { print(ExtendedJSON.json(of: v).text()) }
+            for v in try db.read({ try $0.distinct(field, filter: f, in: collection) }) {
+                print(ExtendedJSON.json(of: v).text())
+            }
         }
     }
 
@@ -149,7 +154,8 @@ struct Doc: ParsableCommand {
     }
 
     struct CreateIndex: DocCommand {
-        static let configuration = CommandConfiguration(abstract: "Index field F, filling it from the existing documents.")
+        static let configuration = CommandConfiguration(
+            abstract: "Index field F, filling it from the existing documents.")
         @ParentCommand var doc: Doc
         @Argument(help: "The collection.") var collection: String
         @Argument(help: "The field (a dot path).") var field: String

@@ -25,7 +25,9 @@ import Testing
 
         var deep = Value.int32(1)
         for _ in 0..<150 { deep = .document(["d": deep]) }
-        let tooDeep = #expect(throws: DatabaseError.self) { try db.write { try $0.insert(["_id": 4, "x": deep], into: "c") } }
+        let tooDeep = #expect(throws: DatabaseError.self) {
+            try db.write { try $0.insert(["_id": 4, "x": deep], into: "c") }
+        }
         #expect(tooDeep?.code == .badRequest)
 
         let badUpdate = #expect(throws: DatabaseError.self) {

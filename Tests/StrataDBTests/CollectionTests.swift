@@ -35,12 +35,14 @@ import Testing
         try db.read { tx throws in
             #expect(try tx.count(in: "people") == 3)
             #expect(try tx.count(filter(#"{"age": {"$gte": 30}}"#), in: "people") == 2)
-            #expect(try tx.findByID("ada", columns: [FieldPath("name")], in: "people") == ["_id": "ada", "name": "Ada"])
+            #expect(
+                try tx.findByID("ada", columns: [FieldPath("name")], in: "people") == ["_id": "ada", "name": "Ada"])
             #expect(try tx.findByID("nobody", in: "people") == nil)
             let sorted = try tx.find(Query(filter: nil, sort: ["-age"], take: 2, columns: ["age"]), in: "people")
             #expect(sorted.map { $0["age"] } == [41, 36])
             #expect(try tx.distinct("tags", in: "people") == ["chess", "math", "poetry"])
-            #expect(try tx.find(Query(filter: filter(#"{"tags": "chess"}"#)), in: "people").map { $0["_id"] } == ["bob"])
+            #expect(
+                try tx.find(Query(filter: filter(#"{"tags": "chess"}"#)), in: "people").map { $0["_id"] } == ["bob"])
             #expect(try tx.findOne(Query(filter: filter(#"{"city.name": "Oslo"}"#)), in: "people")?["name"] == "Cy")
             #expect(try tx.listIndexes("people") == ["age", "tags"])
         }
@@ -58,7 +60,8 @@ import Testing
         }
 
         let upserted = try db.write { tx throws in
-            try tx.update(filter(#"{"name": "Dee"}"#), Update(json: #"{"$set": {"age": 50}}"#), in: "people", upsert: true)
+            try tx.update(
+                filter(#"{"name": "Dee"}"#), Update(json: #"{"$set": {"age": 50}}"#), in: "people", upsert: true)
         }
         #expect(upserted.matched == 0 && upserted.upsertedID != nil)
         try db.write { tx throws in

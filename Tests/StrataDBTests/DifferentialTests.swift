@@ -29,11 +29,12 @@ import Testing
                 )
             }
             if !"\(plan)".contains("\"Scan\"") { indexedPlans += 1 }
+            let same = planned == scanned
             #expect(
-                planned == scanned,
-                "seed \(seed) round \(round): \(query.filter.document.extendedJSON) sort \(query.sort.fields) skip \(query.skip) take \(String(describing: query.take)) plan \(plan.extendedJSON)"
+                same,
+                "ids \(planned.compactMap { $0["_id"] }) vs scan \(scanned.compactMap { $0["_id"] }); seed \(seed) round \(round): \(query.filter.document.extendedJSON) sort \(query.sort.fields) skip \(query.skip) take \(String(describing: query.take)) plan \(plan.extendedJSON)"
             )
-            if planned != scanned { return }
+            if !same { return }
             let count = try db.read { try $0.count(query.filter, in: "c") }
             let all = try db.read { try $0.find(Query(filter: query.filter), in: "c", hint: .collectionScan) }
             #expect(count == all.count, "seed \(seed) round \(round): count")
@@ -49,7 +50,9 @@ import Testing
         case 4: return .double(Double(Int.random(in: -10...10, using: &rng)) / 2)
         case 5, 6: return .string(["x", "y", "Yz", "ab", "abc", ""].randomElement(using: &rng)!)
         case 7: return .bool(Bool.random(using: &rng))
-        case 8: return .array((0..<Int.random(in: 0...3, using: &rng)).map { _ in .int32(Int32.random(in: -3...3, using: &rng)) })
+        case 8:
+            return .array(
+                (0..<Int.random(in: 0...3, using: &rng)).map { _ in .int32(Int32.random(in: -3...3, using: &rng)) })
         default: return .string("s\(Int.random(in: 0...3, using: &rng))")
         }
     }
@@ -59,7 +62,12 @@ import Testing
         if Int.random(in: 0..<6, using: &rng) > 0 { d.append("a", randomValue(&rng)) }
         if Int.random(in: 0..<4, using: &rng) > 0 { d.append("b", .int32(Int32.random(in: 0...9, using: &rng))) }
         if Bool.random(using: &rng) {
-            d.append("tags", .array((0..<Int.random(in: 0...3, using: &rng)).map { _ in .string(["red", "green", "blue", "Red"].randomElement(using: &rng)!) }))
+            d.append(
+                "tags",
+                .array(
+                    (0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                        .string(["red", "green", "blue", "Red"].randomElement(using: &rng)!)
+                    }))
         }
         switch Int.random(in: 0..<3, using: &rng) {
         case 0: d.append("n", .document(["x": randomValue(&rng)]))
@@ -73,10 +81,16 @@ import Testing
     func randomPredicate(_ rng: inout SeededRandom, depth: Int = 0) -> Document {
         if depth < 2, Int.random(in: 0..<6, using: &rng) == 0 {
             let op = Bool.random(using: &rng) ? "$or" : "$and"
-            return [op: .array((0..<Int.random(in: 1...3, using: &rng)).map { _ in .document(randomPredicate(&rng, depth: depth + 1)) })]
+            return [
+                op: .array(
+                    (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                        .document(randomPredicate(&rng, depth: depth + 1))
+                    })
+            ]
         }
         let field = Self.fields.randomElement(using: &rng)!
-        let v = field == "tags" ? Value.string(["red", "green", "blue"].randomElement(using: &rng)!) : randomValue(&rng)
+        let v =
+            field == "tags" ? Value.string(["red", "green", "blue"].randomElement(using: &rng)!) : randomValue(&rng)
         switch Int.random(in: 0..<12, using: &rng) {
         case 0, 1: return [field: v]
         case 2: return [field: ["$ne": v]]

@@ -25,12 +25,19 @@ import Testing
                 switch Int.random(in: 0..<6, using: &rng) {
                 case 0, 1:
                     _ = try tx.insert(
-                        ["_id": id, "a": value, "tags": [value, .int32(Int32.random(in: 0..<5, using: &rng))], "n": ["x": value]],
+                        [
+                            "_id": id, "a": value, "tags": [value, .int32(Int32.random(in: 0..<5, using: &rng))],
+                            "n": ["x": value],
+                        ],
                         into: "c")
                 case 2:
-                    _ = try tx.update(Filter(["_id": id]), Update(["$set": ["a": .array([value, "s"])], "$push": ["tags": value]]), in: "c")
+                    _ = try tx.update(
+                        Filter(["_id": id]), Update(["$set": ["a": .array([value, "s"])], "$push": ["tags": value]]),
+                        in: "c")
                 case 3:
-                    _ = try tx.update(Filter(["a": ["$gte": value]]), Update(["$unset": ["tags": ""], "$inc": ["n.x": 1]]), in: "c", many: true)
+                    _ = try tx.update(
+                        Filter(["a": ["$gte": value]]), Update(["$unset": ["tags": ""], "$inc": ["n.x": 1]]), in: "c",
+                        many: true)
                 case 4:
                     _ = try tx.replace(Filter(["_id": id]), with: ["a": value], in: "c", upsert: true)
                 default:
@@ -82,7 +89,9 @@ import Testing
                         return true
                     }
                     let held = FieldValues(path: try FieldPath(field), in: doc).keyValues.map { IndexKey.encode($0) }
-                    if !held.contains(Array(value)) { problems.append("index \(field) entry holds a value the record lacks") }
+                    if !held.contains(Array(value)) {
+                        problems.append("index \(field) entry holds a value the record lacks")
+                    }
                     return true
                 }
                 for (id, doc) in records {

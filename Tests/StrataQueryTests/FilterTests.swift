@@ -106,7 +106,8 @@ import Testing
     @Test func operatorsOnDotPaths() throws {
         var d: Document = ["_id": 1, "a": ["n": .int32(1)], "list": [1, 2, 3], "old": "v"]
         let u = try Update(
-            json: #"{"$set": {"a.b": "x"}, "$inc": {"a.n": 2, "c": 1.5}, "$push": {"list": 4, "new": 1}, "$pop": {"list": -1}, "$rename": {"old": "renamed"}, "$unset": {"a.b": ""}}"#
+            json:
+                #"{"$set": {"a.b": "x"}, "$inc": {"a.n": 2, "c": 1.5}, "$push": {"list": 4, "new": 1}, "$pop": {"list": -1}, "$rename": {"old": "renamed"}, "$unset": {"a.b": ""}}"#
         )
         try u.apply(to: &d)
         #expect(d["a"] == ["n": .int32(3)])

@@ -37,11 +37,13 @@ public struct CollectionInfo: Sendable, Hashable {
     }
 
     init(document d: Document) throws {
-        guard case .string(let name)? = d["name"], case .string(let cf)? = d["cf"], case .array(let list)? = d["indexes"]
+        guard case .string(let name)? = d["name"], case .string(let cf)? = d["cf"],
+            case .array(let list)? = d["indexes"]
         else { throw DatabaseError(.corrupt, "catalog entry is malformed") }
         var indexes: [Index] = []
         for item in list {
-            guard case .document(let i) = item, case .string(let f)? = i["field"], case .bool(let m)? = i["multikey"] else {
+            guard case .document(let i) = item, case .string(let f)? = i["field"], case .bool(let m)? = i["multikey"]
+            else {
                 throw DatabaseError(.corrupt, "catalog entry of \(name) has a malformed index")
             }
             indexes.append(Index(field: f, multikey: m))
@@ -62,7 +64,8 @@ enum Catalog {
     /// Throws `badRequest` unless `name` is 1 to 120 bytes of UTF-8 without NUL or `/`.
     static func validate(collection name: String) throws {
         guard !name.isEmpty, name.utf8.count <= 120, !name.utf8.contains(0), !name.contains("/") else {
-            throw DatabaseError(.badRequest, "collection name \(name.debugDescription) must be 1 to 120 bytes without NUL or '/'")
+            throw DatabaseError(
+                .badRequest, "collection name \(name.debugDescription) must be 1 to 120 bytes without NUL or '/'")
         }
     }
 

@@ -56,7 +56,9 @@ enum KeyLayout {
     /// Splits an index key after `prefixLength` bytes (`i:<field>:`) into
     /// the encoded value and the encoded id.
     /// - Throws: `DocumentError` `.corrupt` for a malformed key.
-    static func splitIndexKey(_ key: [UInt8], prefixLength: Int) throws -> (value: ArraySlice<UInt8>, id: ArraySlice<UInt8>) {
+    static func splitIndexKey(_ key: [UInt8], prefixLength: Int) throws -> (
+        value: ArraySlice<UInt8>, id: ArraySlice<UInt8>
+    ) {
         var at = prefixLength
         _ = try IndexKey.decode(key, at: &at)
         guard at < key.count, key[at] == UInt8(ascii: ":") else {

@@ -27,7 +27,8 @@ extension Session where Txn: WriteTransaction {
         let bytes = try BSONEncoder().encode(doc)
         let key = KeyLayout.recordKey(id: id)
         if try txn.contains(key, in: c.cf) {
-            throw DatabaseError(.exists, "a record with _id \(ExtendedJSON.json(of: id).text()) exists in \(c.info.name)")
+            throw DatabaseError(
+                .exists, "a record with _id \(ExtendedJSON.json(of: id).text()) exists in \(c.info.name)")
         }
         try txn.put(key, bytes, in: c.cf)
         try addIndexEntries(of: doc, id: id, in: &c)
@@ -137,7 +138,9 @@ extension Session where Txn: WriteTransaction {
             let keys = try FieldValues(path: path, in: raw).keyValues
             if keys.count > 1 { multikey = true }
             let encodedID = key.dropFirst(KeyLayout.recordPrefix.count)
-            for v in keys { entries.append(KeyLayout.indexValuePrefix(field: field, value: v) + [UInt8(ascii: ":")] + encodedID) }
+            for v in keys {
+                entries.append(KeyLayout.indexValuePrefix(field: field, value: v) + [UInt8(ascii: ":")] + encodedID)
+            }
             return true
         }
         for e in entries { try txn.put(e, [], in: c.cf) }
@@ -165,7 +168,8 @@ extension Session where Txn: WriteTransaction {
 
     /// Removes the entries of `old` that `new` (if any) does not also have;
     /// `addIndexEntries` then writes the new ones (puts are idempotent).
-    private func removeIndexEntries(of old: Document, id: Value, in c: CollectionHandle, keeping new: Document?) throws {
+    private func removeIndexEntries(of old: Document, id: Value, in c: CollectionHandle, keeping new: Document?) throws
+    {
         for index in c.info.indexes {
             let path = FieldPath(uncheckedIndexField: index.field)
             let keep = Set((new.map { FieldValues(path: path, in: $0).keyValues } ?? []).map { IndexKey.encode($0) })
@@ -206,6 +210,7 @@ enum UUIDString {
             let s = String(b, radix: 16)
             return s.count == 1 ? "0" + s : s
         }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
+            separator: "-")
     }
 }

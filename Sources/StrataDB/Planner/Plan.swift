@@ -62,19 +62,27 @@ struct Plan: Sendable {
     func explain() -> Document {
         var node = Self.explain(source)
         node = ["stage": "ReadRecord", "input": .document(node)]
-        if filter != .all { node = ["stage": "Filter", "filter": .document(filter.document), "input": .document(node)] }
+        if filter != .all {
+            node = ["stage": "Filter", "filter": .document(filter.document), "input": .document(node)]
+        }
         if !sort.keys.isEmpty {
             var stage: Document = ["stage": "Sort", "by": .array(sort.fields.map { .string($0) })]
-            if indexOrdered { stage.append("method", "index order, ties sorted in memory") }
-            else if let take { stage.append("method", "top-k"); stage.append("k", .int64(Int64(skip + take))) }
-            else { stage.append("method", "in memory") }
+            if indexOrdered {
+                stage.append("method", "index order, ties sorted in memory")
+            } else if let take {
+                stage.append("method", "top-k"); stage.append("k", .int64(Int64(skip + take)))
+            } else {
+                stage.append("method", "in memory")
+            }
             stage.append("input", .document(node))
             node = stage
         }
         if skip > 0 { node = ["stage": "Skip", "skip": .int64(Int64(skip)), "input": .document(node)] }
         if let take { node = ["stage": "Limit", "take": .int64(Int64(take)), "input": .document(node)] }
         if let columns {
-            node = ["stage": "Projection", "columns": .array(columns.map { .string($0.text) }), "input": .document(node)]
+            node = [
+                "stage": "Projection", "columns": .array(columns.map { .string($0.text) }), "input": .document(node),
+            ]
         }
         return node
     }
@@ -89,7 +97,10 @@ struct Plan: Sendable {
             if s.ordered { d.append("order", s.reverse ? "desc" : "asc") }
             return d
         case .indexMerge(let and, let inputs):
-            return ["stage": "IndexMerge", "op": and ? "and" : "or", "inputs": .array(inputs.map { .document(explain($0)) })]
+            return [
+                "stage": "IndexMerge", "op": and ? "and" : "or",
+                "inputs": .array(inputs.map { .document(explain($0)) }),
+            ]
         }
     }
 }

@@ -100,7 +100,9 @@ enum Planner {
         let prefix = KeyLayout.indexPrefix(field: field)
         func at(_ v: Value) -> [UInt8] { KeyLayout.indexValuePrefix(field: field, value: v) }
         func after(_ v: Value) -> [UInt8] { KeyRange.successor(ofPrefix: at(v))! }
-        func bracket(_ v: Value) -> (lower: [UInt8], upper: [UInt8]) { (prefix + [v.typeBracket], prefix + [v.typeBracket + 1]) }
+        func bracket(_ v: Value) -> (lower: [UInt8], upper: [UInt8]) {
+            (prefix + [v.typeBracket], prefix + [v.typeBracket + 1])
+        }
         let bound: Document = [predicate.name: predicate.operand]
         switch predicate {
         case .eq(let v):

@@ -94,7 +94,8 @@ public indirect enum Filter: Sendable, Hashable {
                 var branches: [Filter] = []
                 for element in elements {
                     guard case .document(let d) = element else {
-                        throw QueryError(.badOperand, "\(key) needs an array of filter documents, found \(typeName(element))")
+                        throw QueryError(
+                            .badOperand, "\(key) needs an array of filter documents, found \(typeName(element))")
                     }
                     branches.append(try parse(d, depth: depth + 1))
                 }
@@ -118,7 +119,8 @@ public indirect enum Filter: Sendable, Hashable {
         var out: [Filter] = []
         for (op, operand) in d {
             guard op.hasPrefix("$") else {
-                throw QueryError(.badRequest, "field \(op.debugDescription) mixed with operators in the condition on \(path)")
+                throw QueryError(
+                    .badRequest, "field \(op.debugDescription) mixed with operators in the condition on \(path)")
             }
             out.append(.field(path, try predicate(op, operand, path: path)))
         }
