@@ -1,0 +1,84 @@
+import StrataDocument
+import StrataQuery
+import StrataStore
+
+/// One collection resolved inside a transaction: its catalog entry and column family.
+struct CollectionHandle {
+    var info: CollectionInfo
+    let cf: ColumnFamily
+}
+
+/// The operations of one transaction, shared by ``ReadContext`` and
+/// ``WriteContext``. Errors pass through unmapped so that the store's
+/// conflict retry still sees its own errors.
+struct Session<Txn: ReadTransaction> {
+    let txn: Txn
+    let catalog: ColumnFamily
+    let resolve: (String) throws -> ColumnFamily
+
+    /// The named collection. Throws `notFound` when there is none.
+    func collection(_ name: String) throws -> CollectionHandle {
+        guard let info = try Catalog.load(name, txn: txn, in: catalog) else {
+            throw DatabaseError(.notFound, "no collection named \(name.debugDescription)")
+        }
+        return CollectionHandle(info: info, cf: try resolve(info.columnFamily))
+    }
+
+    func listCollections() throws -> [String] { try Catalog.names(txn: txn, in: catalog) }
+
+    func listIndexes(_ name: String) throws -> [String] { try collection(name).info.indexes.map(\.field) }
+
+    /// The raw record stored under `id`, or nil.
+    func record(id: Value, in c: CollectionHandle) throws -> RawDocument? {
+        guard let bytes = try txn.get(KeyLayout.recordKey(id: id), in: c.cf) else { return nil }
+        return try RawDocument(bytes: bytes)
+    }
+
+    func find(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> [Document] {
+        let c = try collection(name)
+        let plan = Planner.plan(query, for: c.info, hint: hint)
+        var out: [Document] = []
+        try Executor(session: self, collection: c, plan: plan).run { raw in
+            out.append(try query.columns.map { cols throws in try Projection.apply(cols, to: raw) } ?? raw.decode())
+            return true
+        }
+        return out
+    }
+
+    func findByID(_ id: Value, columns: [FieldPath]?, in name: String) throws -> Document? {
+        let c = try collection(name)
+        guard let raw = try record(id: id, in: c) else { return nil }
+        return try columns.map { cols throws in try Projection.apply(cols, to: raw) } ?? raw.decode()
+    }
+
+    func count(_ filter: Filter, in name: String) throws -> Int {
+        let c = try collection(name)
+        let plan = Planner.plan(try Query(filter: filter), for: c.info, hint: .automatic)
+        var n = 0
+        try Executor(session: self, collection: c, plan: plan).run { _ in
+            n += 1
+            return true
+        }
+        return n
+    }
+
+    func distinct(_ field: String, filter: Filter, in name: String) throws -> [Value] {
+        let path = try FieldPath(field)
+        let c = try collection(name)
+        let plan = Planner.plan(try Query(filter: filter), for: c.info, hint: .automatic)
+        var seen = Set<[UInt8]>()
+        var out: [Value] = []
+        try Executor(session: self, collection: c, plan: plan).run { raw in
+            let values = try FieldValues(path: path, in: raw)
+            for (v, expanded) in values.entries where !expanded {
+                if seen.insert(IndexKey.encode(v)).inserted { out.append(v) }
+            }
+            return true
+        }
+        return out.sorted { Value.compare($0, $1) < 0 }
+    }
+
+    func explain(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> Document {
+        Planner.plan(query, for: try collection(name).info, hint: hint).explain()
+    }
+}

@@ -1,0 +1,157 @@
+import StrataDocument
+import StrataQuery
+import StrataStore
+
+/// Chooses a plan for a query from the filter's shape and the collection's
+/// indexes. Index scans only narrow the candidates: the whole filter is
+/// always applied to every record read, so a plan can read too much but
+/// never return too much.
+enum Planner {
+    static func plan(_ query: Query, for info: CollectionInfo, hint: QueryHint) -> Plan {
+        var plan = Plan(
+            source: .scan, filter: query.filter, sort: query.sort, skip: query.skip, take: query.take,
+            columns: query.columns)
+        guard hint == .automatic else { return plan }
+        let narrowed = source(for: query.filter, info: info)
+        if let narrowed { plan.source = narrowed }
+        if case .idLookup? = narrowed { return plan }
+        // Index-ordered sort: the first sort field is indexed, and either
+        // nothing else narrows the search, the narrowing is a range on that
+        // same field (and the index has one value per record), or a limit
+        // makes reading in order worthwhile.
+        guard let first = query.sort.keys.first, let index = info.index(first.path.text) else { return plan }
+        var ordered = IndexScan(
+            field: index.field, ranges: [.prefix(KeyLayout.indexPrefix(field: index.field))], kind: "range",
+            bounds: [], ordered: true, reverse: first.descending)
+        if case .indexScan(let s)? = narrowed, s.field == index.field, !index.multikey {
+            ordered.ranges = s.ranges
+            ordered.kind = s.kind
+            ordered.bounds = s.bounds
+        } else if narrowed != nil && query.take == nil {
+            return plan
+        }
+        plan.source = .indexScan(ordered)
+        return plan
+    }
+
+    /// An index-backed source covering every record `filter` can match, or nil.
+    static func source(for filter: Filter, info: CollectionInfo) -> PlanSource? {
+        var perField: [String: IndexScan] = [:]
+        var order: [String] = []
+        var others: [PlanSource] = []
+        for conjunct in filter.conjuncts {
+            switch conjunct {
+            case .field(let path, let predicate):
+                if path.text == "_id", let ids = idValues(predicate) { return .idLookup(ids) }
+                guard let index = info.index(path.text), let scan = scan(field: path.text, predicate) else { continue }
+                if index.multikey, perField[path.text] != nil {
+                    // Different elements of an array may satisfy different
+                    // predicates, so their ranges cannot be intersected; the
+                    // record ids can.
+                    others.append(.indexScan(scan))
+                } else if var existing = perField[path.text] {
+                    existing.ranges = intersect(existing.ranges, scan.ranges)
+                    existing.bounds += scan.bounds
+                    if scan.kind == "range" { existing.kind = "range" }
+                    perField[path.text] = existing
+                } else {
+                    perField[path.text] = scan
+                    order.append(path.text)
+                }
+            case .or(let branches):
+                var inputs: [PlanSource] = []
+                for branch in branches {
+                    guard let s = source(for: branch, info: info) else { inputs = []; break }
+                    inputs.append(s)
+                }
+                if !inputs.isEmpty { others.append(.indexMerge(and: false, inputs)) }
+            default:
+                continue
+            }
+        }
+        let all = order.map { PlanSource.indexScan(perField[$0]!) } + others
+        switch all.count {
+        case 0: return nil
+        case 1: return all[0]
+        default: return .indexMerge(and: true, all)
+        }
+    }
+
+    /// The `_id`s an `_id` predicate names, when it is an equality or `$in` of plain values.
+    private static func idValues(_ predicate: Filter.Predicate) -> [Value]? {
+        switch predicate {
+        case .eq(let v): return indexable(v) ? [v] : nil
+        case .in(let vs): return vs.allSatisfy(indexable) ? vs : nil
+        default: return nil
+        }
+    }
+
+    /// Whether an operand can be looked up in an index: a scalar that is not null
+    /// (null also matches a missing field; arrays and documents match as wholes).
+    static func indexable(_ v: Value) -> Bool {
+        switch v {
+        case .null, .undefined, .array, .document: false
+        default: true
+        }
+    }
+
+    /// The index ranges holding every record the predicate can match, or nil.
+    static func scan(field: String, _ predicate: Filter.Predicate) -> IndexScan? {
+        let prefix = KeyLayout.indexPrefix(field: field)
+        func at(_ v: Value) -> [UInt8] { KeyLayout.indexValuePrefix(field: field, value: v) }
+        func after(_ v: Value) -> [UInt8] { KeyRange.successor(ofPrefix: at(v))! }
+        func bracket(_ v: Value) -> (lower: [UInt8], upper: [UInt8]) {
+            (prefix + [v.typeBracket], prefix + [v.typeBracket + 1])
+        }
+        let bound: Document = [predicate.name: predicate.operand]
+        switch predicate {
+        case .eq(let v):
+            guard indexable(v) else { return nil }
+            return IndexScan(field: field, ranges: [.prefix(at(v))], kind: "eq", bounds: [bound])
+        case .in(let vs):
+            guard !vs.isEmpty, vs.allSatisfy(indexable) else { return nil }
+            var seen = Set<[UInt8]>()
+            let keys = vs.map(at).filter { seen.insert($0).inserted }.sorted { lexicographicallyPrecedes($0, $1) }
+            return IndexScan(field: field, ranges: keys.map { .prefix($0) }, kind: "eq", bounds: [bound])
+        case .gt(let v), .gte(let v), .lt(let v), .lte(let v):
+            guard indexable(v) else { return nil }
+            let b = bracket(v)
+            let range: KeyRange
+            switch predicate {
+            case .gt: range = KeyRange(lower: after(v), upper: b.upper)
+            case .gte: range = KeyRange(lower: at(v), upper: b.upper)
+            case .lt: range = KeyRange(lower: b.lower, upper: at(v))
+            default: range = KeyRange(lower: b.lower, upper: after(v))
+            }
+            return IndexScan(field: field, ranges: range.isEmpty ? [] : [range], kind: "range", bounds: [bound])
+        default:
+            return nil
+        }
+    }
+
+    /// The intersection of two sorted lists of disjoint ranges.
+    static func intersect(_ a: [KeyRange], _ b: [KeyRange]) -> [KeyRange] {
+        var out: [KeyRange] = []
+        for x in a {
+            for y in b {
+                let lower = maxLower(x.lower, y.lower)
+                let upper = minUpper(x.upper, y.upper)
+                let r = KeyRange(lower: lower, upper: upper)
+                if !r.isEmpty { out.append(r) }
+            }
+        }
+        return out
+    }
+
+    private static func maxLower(_ a: [UInt8]?, _ b: [UInt8]?) -> [UInt8]? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return lexicographicallyPrecedes(a, b) ? b : a
+    }
+
+    private static func minUpper(_ a: [UInt8]?, _ b: [UInt8]?) -> [UInt8]? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return lexicographicallyPrecedes(a, b) ? a : b
+    }
+}

@@ -1,1 +1,0 @@
-// StrataDB: see DESIGN.md.

@@ -1,1 +1,0 @@
-// StrataQuery: see DESIGN.md.
