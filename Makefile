@@ -1,4 +1,6 @@
 # Strata — the two commands a user needs are `make test` and `make bench`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 SWIFT ?= swift
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 RESULTS := results/$(RUN_ID)
@@ -30,7 +32,7 @@ test-trie-only:
 ## Writes the output to results/<run id>/ and points results/latest at it.
 bench: deps
 	@mkdir -p $(RESULTS)
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
 	@ln -sfn $(RUN_ID) results/latest
 	@echo "report: $(RESULTS)/store-benchmarks.txt"
 
