@@ -35,12 +35,13 @@ struct LoadVerify {
         try verifyEach(store, cf: cf, findings: findings)
         let verifySeconds = now() - verifyStart
         progress.end()
+        let bad = findings.count
         let count = try store.read { txn in try txn.forEach(in: cf) { _, _ in true } }
         if count != n { findings.report("count \(count), expected \(n)") }
 
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(n) records of \(options.valueSize) B written in batches of \(options.batchSize), \(n - findings.count) verified, count \(count)",
+            detail: "\(n) records of \(options.valueSize) B written in batches of \(options.batchSize), \(n - bad) verified, count \(count)",
             figures: [
                 "records": Double(n),
                 "write_records_per_s": Double(n) / max(writeSeconds, 1e-9),
@@ -61,11 +62,12 @@ struct LoadVerify {
         try verifyEach(store, cf: cf, findings: findings)
         progress.end()
         let seconds = now() - start
+        let bad = findings.count
         let count = try store.read { txn in try txn.forEach(in: cf) { _, _ in true } }
         if count != options.records { findings.report("count \(count), expected \(options.records)") }
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(options.records - findings.count) of \(options.records) records verified after reopen, count \(count)",
+            detail: "\(options.records - bad) of \(options.records) records verified after reopen, count \(count)",
             figures: ["records": Double(options.records), "verify_records_per_s": Double(options.records) / max(seconds, 1e-9), "violations": Double(findings.count)]
         )
         outcome.add(findings.summary("bad records"))

@@ -8,8 +8,8 @@ extension RaceChecks {
     /// see two versions.
     func batchAtomicity(_ store: some Store) throws -> CheckOutcome {
         let cf = try store.createColumnFamily("batches")
-        let groups = 16
-        let groupSize = 8
+        let groups = 4
+        let groupSize = 16
         let seed = options.seed
         @Sendable func key(_ g: Int, _ i: Int) -> [UInt8] { StressRecord.key(prefix: "group\(g)/", i) }
         @Sendable func value(_ g: Int, _ i: Int, _ v: UInt64) -> [UInt8] { StressRecord.encode(key: key(g, i), version: v, seed: seed, valueSize: 64) }

@@ -51,7 +51,8 @@ struct RaceChecks {
         let total = committed.load(ordering: .relaxed)
         let finals = try store.read { txn in try keys.map { try txn.withValue(forKey: $0, in: cf, decodeUInt64) } }
         for (k, v) in zip(keys, finals) where v != UInt64(total) {
-            findings.report("counter \(printable(k)): expected \(total), found \(v.map(String.init) ?? "nothing") (\(total - Int(v ?? 0)) updates lost)")
+            let lostText = v.map { Int64(total) - Int64(truncatingIfNeeded: $0) }.map { " (\($0) updates lost)" } ?? ""
+            findings.report("counter \(printable(k)): expected \(total), found \(v.map(String.init) ?? "nothing")\(lostText)")
         }
         var outcome = CheckOutcome(
             passed: findings.count == 0,
