@@ -9,7 +9,7 @@ extension RaceChecks {
     func batchAtomicity(_ store: some Store) throws -> CheckOutcome {
         let cf = try store.createColumnFamily("batches")
         let groups = 4
-        let groupSize = 16
+        let groupSize = 32
         let seed = options.seed
         @Sendable func key(_ g: Int, _ i: Int) -> [UInt8] { StressRecord.key(prefix: "group\(g)/", i) }
         @Sendable func value(_ g: Int, _ i: Int, _ v: UInt64) -> [UInt8] { StressRecord.encode(key: key(g, i), version: v, seed: seed, valueSize: 64) }
@@ -20,15 +20,35 @@ extension RaceChecks {
         let version = Atomic<UInt64>(1)
         let commits = Atomic<Int>(0)
         let reads = Atomic<Int>(0)
+        // The group a writer is committing now: readers aim at it, which widens
+        // the window in which a commit that is not atomic shows.
+        let hot = Atomic<Int>(-1)
+        @Sendable func readGroup(_ g: Int) throws -> [String] {
+            try store.read { txn in
+                try (0..<groupSize).map { i in
+                    let k = key(g, i)
+                    return try txn.withValue(forKey: k, in: cf) { v in
+                        guard let v else { return "missing" }
+                        switch k.withUnsafeBytes({ StressRecord.verify(v, key: $0, seed: seed) }) {
+                        case .valid(let version): return String(version)
+                        case .invalid(let why): return why
+                        }
+                    }
+                }
+            }
+        }
         let deadline = now() + options.seconds
         let writerCount = writers
         progress.begin("[\(backend)] batch-atomicity")
         runThreads(writerCount + readers) { index in
             var rng = StressRandom(seed: seed &+ UInt64(index) &* 0x2000_0003)
             while now() < deadline && !findings.stop.load(ordering: .relaxed) {
-                let g = Int.random(in: 0..<groups, using: &rng)
+                var g = Int.random(in: 0..<groups, using: &rng)
                 do {
                     if index < writerCount {
+                        hot.store(g, ordering: .relaxed)
+                        defer { hot.store(-1, ordering: .relaxed) }
+                        sched_yield()
                         let v = version.add(1, ordering: .relaxed).newValue
                         try store.write { txn in
                             for i in 0..<groupSize {
@@ -38,23 +58,19 @@ extension RaceChecks {
                         }
                         commits.add(1, ordering: .relaxed)
                     } else {
-                        let versions: [String] = try store.read { txn in
-                            try (0..<groupSize).map { i in
-                                let k = key(g, i)
-                                return try txn.withValue(forKey: k, in: cf) { v in
-                                    guard let v else { return "missing" }
-                                    switch k.withUnsafeBytes({ StressRecord.verify(v, key: $0, seed: seed) }) {
-                                    case .valid(let version): return String(version)
-                                    case .invalid(let why): return why
-                                    }
-                                }
+                        let h = hot.load(ordering: .relaxed)
+                        if h >= 0 { g = h }
+                        // While a writer is on this group, keep reading it.
+                        var rounds = 0
+                        repeat {
+                            let versions = try readGroup(g)
+                            reads.add(1, ordering: .relaxed)
+                            progress.advance()
+                            if Set(versions).count != 1 {
+                                findings.report("group \(g) read in one snapshot holds versions [\(versions.joined(separator: ", "))]")
                             }
-                        }
-                        reads.add(1, ordering: .relaxed)
-                        progress.advance()
-                        if Set(versions).count != 1 {
-                            findings.report("group \(g) read in one snapshot holds versions [\(versions.joined(separator: ", "))]")
-                        }
+                            rounds += 1
+                        } while h >= 0 && rounds < 64 && hot.load(ordering: .relaxed) == h
                     }
                 } catch {
                     findings.fail(error)
