@@ -43,7 +43,9 @@ struct StressCheckTests {
                 for name in expected {
                     let check = report.checks.first { $0.name == name }
                     #expect(check != nil, "\(name) did not run")
-                    #expect(check?.passed == false, "\(fault) went unnoticed by \(name) on \(backend): \(check?.detail ?? "")")
+                    #expect(
+                        check?.passed == false,
+                        "\(fault) went unnoticed by \(name) on \(backend): \(check?.detail ?? "")")
                     #expect(check?.detail.contains("seed \(options.seed)") == true, "the failure names the seed")
                 }
             }

@@ -16,8 +16,11 @@ struct StressReportTests {
             let markdown = StressMarkdown.render(report)
             for backend in allBackends {
                 for name in options.checks! {
-                    #expect(rows.filter { $0["name"] as? String == name && $0["backend"] as? String == backend }.count == 1)
-                    #expect(markdown.components(separatedBy: "| \(name) | \(backend) | pass |").count == 2, "markdown row \(name) × \(backend)")
+                    #expect(
+                        rows.filter { $0["name"] as? String == name && $0["backend"] as? String == backend }.count == 1)
+                    #expect(
+                        markdown.components(separatedBy: "| \(name) | \(backend) | pass |").count == 2,
+                        "markdown row \(name) × \(backend)")
                 }
             }
             let load = try #require(report.checks.first { $0.name == "load-verify" })
@@ -50,11 +53,17 @@ struct StressReportTests {
 
     @Test func commandWritesBothReportsAndExitsOneOnAViolation() throws {
         try withTemporaryDirectory { dir in
-            let pass = try strata(["stress", "--backend", "trie", "--records", "200", "--check", "load-verify", "--out", dir + "/ok", "--seed", "3"])
+            let pass = try strata([
+                "stress", "--backend", "trie", "--records", "200", "--check", "load-verify", "--out", dir + "/ok",
+                "--seed", "3",
+            ])
             #expect(pass.status == 0, "\(pass.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir + "/ok/report.json"))
             #expect(FileManager.default.fileExists(atPath: dir + "/ok/report.md"))
-            let fail = try strata(["stress", "--backend", "trie", "--records", "2000", "--check", "load-verify", "--inject", "drop-writes", "--out", dir + "/bad", "--seed", "3"])
+            let fail = try strata([
+                "stress", "--backend", "trie", "--records", "2000", "--check", "load-verify", "--inject", "drop-writes",
+                "--out", dir + "/bad", "--seed", "3",
+            ])
             #expect(fail.status == 1)
             #expect(fail.stderr.contains("load-verify on trie"))
         }

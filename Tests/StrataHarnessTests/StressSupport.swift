@@ -21,7 +21,8 @@ let strataExecutable: String = {
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         dir = dir.deletingLastPathComponent()
     }
-    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/strata").path
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/strata")
+        .path
 }()
 
 /// Small-size options: fast enough for `swift test`, large enough for the

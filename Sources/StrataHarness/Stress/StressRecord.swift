@@ -136,7 +136,10 @@ public enum StressRecord {
 /// Renders a key for a message: text when printable, else hex.
 func printable(_ bytes: [UInt8]) -> String {
     if bytes.allSatisfy({ (0x20..<0x7F).contains($0) }) { return String(decoding: bytes, as: UTF8.self) }
-    return "0x" + bytes.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined()
+    return "0x"
+        + bytes.map { b in
+            let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s
+        }.joined()
 }
 
 func hex32(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }

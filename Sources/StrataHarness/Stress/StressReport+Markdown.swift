@@ -2,9 +2,11 @@
 public enum StressMarkdown {
     public static func render(_ report: Report) -> String {
         var out = "# Stress report \(report.id)\n\n"
-        out += "\(report.config.records) records × \(report.config.valueSize) B, \(report.config.threads.first ?? 0) threads, seed \(report.config.seed)"
+        out +=
+            "\(report.config.records) records × \(report.config.valueSize) B, \(report.config.threads.first ?? 0) threads, seed \(report.config.seed)"
         if let fault = report.config.options["inject"] { out += ", injected fault `\(fault)`" }
-        out += "; \(report.environment.cpus) CPUs, \(report.environment.os), commit \(report.environment.gitCommit).\n\n"
+        out +=
+            "; \(report.environment.cpus) CPUs, \(report.environment.os), commit \(report.environment.gitCommit).\n\n"
         out += "| check | backend | result | detail | rate |\n|---|---|---|---|---|\n"
         for c in report.checks {
             let detail = c.detail.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
@@ -18,8 +20,10 @@ public enum StressMarkdown {
     /// The check's headline rate, e.g. `41,000 writes/s, 95,000 verified/s`.
     static func rate(_ c: Report.Check) -> String {
         let names: [(String, String)] = [
-            ("write_records_per_s", "written/s"), ("verify_records_per_s", "verified/s"), ("scan_records_per_s", "scanned/s"),
-            ("commits_per_s", "commits/s"), ("snapshots_per_s", "snapshots/s"), ("reads_per_s", "reads/s"), ("scans_per_s", "scans/s"),
+            ("write_records_per_s", "written/s"), ("verify_records_per_s", "verified/s"),
+            ("scan_records_per_s", "scanned/s"),
+            ("commits_per_s", "commits/s"), ("snapshots_per_s", "snapshots/s"), ("reads_per_s", "reads/s"),
+            ("scans_per_s", "scans/s"),
         ]
         var parts = names.compactMap { key, label in c.figures[key].map { "\(grouped(Int($0))) \(label)" } }
         if c.name == "crash-recovery", let lost = c.figures["lost"], let acked = c.figures["acknowledged"] {

@@ -24,7 +24,9 @@ public struct StressRunner: Sendable {
             checks += runBackend(backend)
         }
         var versions: [String: String] = [:]
-        for d in StoreRegistry.standard.descriptors where options.backends.contains(d.name) { versions[d.name] = d.version() }
+        for d in StoreRegistry.standard.descriptors where options.backends.contains(d.name) {
+            versions[d.name] = d.version()
+        }
         var extra: [String: String] = [
             "seconds": String(options.seconds), "crash_cycles": String(options.crashCycles),
             "crash_sync": String(options.crashSync), "batch_size": String(options.batchSize),
@@ -34,7 +36,9 @@ public struct StressRunner: Sendable {
             id: URL(fileURLWithPath: options.outDirectory).lastPathComponent,
             created: iso8601(),
             environment: .probe(backends: versions),
-            config: .init(records: options.records, valueSize: options.valueSize, threads: [options.threads], repeats: 1, sync: false, seed: options.seed, options: extra),
+            config: .init(
+                records: options.records, valueSize: options.valueSize, threads: [options.threads], repeats: 1,
+                sync: false, seed: options.seed, options: extra),
             checks: checks
         )
     }
@@ -61,20 +65,29 @@ public struct StressRunner: Sendable {
             } catch {
                 outcome = CheckOutcome(passed: false, detail: "error: \(error)")
             }
-            if !outcome.passed { outcome.detail += " (seed \(options.seed)\(options.inject.map { ", inject \($0.rawValue)" } ?? ""))" }
-            results.append(Report.Check(name: check.rawValue, backend: backend, passed: outcome.passed, detail: outcome.detail, durationSeconds: now() - start, figures: outcome.figures))
+            if !outcome.passed {
+                outcome.detail += " (seed \(options.seed)\(options.inject.map { ", inject \($0.rawValue)" } ?? ""))"
+            }
+            results.append(
+                Report.Check(
+                    name: check.rawValue, backend: backend, passed: outcome.passed, detail: outcome.detail,
+                    durationSeconds: now() - start, figures: outcome.figures))
         }
 
         let bulk = LoadVerify(options: options, backend: backend, progress: progress)
         let races = RaceChecks(options: options, backend: backend, progress: progress)
         let bulkChecks: [StressCheck] = [.loadVerify, .orderedScan, .reopenVerify]
-        let raceChecks: [StressCheck] = [.lostUpdate, .bankInvariant, .batchAtomicity, .deleteRangeVsScanners, .expectedState]
+        let raceChecks: [StressCheck] = [
+            .lostUpdate, .bankInvariant, .batchAtomicity, .deleteRangeVsScanners, .expectedState,
+        ]
         let wantsStore = (bulkChecks + raceChecks).contains { options.runs($0.rawValue) }
         if wantsStore {
             do {
                 try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
                 var loaded = false
-                if options.runs(StressCheck.loadVerify.rawValue) || options.runs(StressCheck.orderedScan.rawValue) || options.runs(StressCheck.reopenVerify.rawValue) {
+                if options.runs(StressCheck.loadVerify.rawValue) || options.runs(StressCheck.orderedScan.rawValue)
+                    || options.runs(StressCheck.reopenVerify.rawValue)
+                {
                     let store = try open(backend, at: data)
                     loaded = true
                     if options.runs(StressCheck.loadVerify.rawValue) {
@@ -94,8 +107,12 @@ public struct StressRunner: Sendable {
                 record(.expectedState) { try races.expectedState(store) }
                 try store.close()
             } catch {
-                for check in bulkChecks + raceChecks where options.runs(check.rawValue) && !results.contains(where: { $0.name == check.rawValue }) {
-                    results.append(Report.Check(name: check.rawValue, backend: backend, passed: false, detail: "error: \(error) (seed \(options.seed))"))
+                for check in bulkChecks + raceChecks
+                where options.runs(check.rawValue) && !results.contains(where: { $0.name == check.rawValue }) {
+                    results.append(
+                        Report.Check(
+                            name: check.rawValue, backend: backend, passed: false,
+                            detail: "error: \(error) (seed \(options.seed))"))
                 }
             }
         }

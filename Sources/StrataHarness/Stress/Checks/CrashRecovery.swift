@@ -50,8 +50,12 @@ struct CrashRecovery {
         let passed = corrupt == 0 && (lost == 0 || !options.crashSync)
         var outcome = CheckOutcome(
             passed: passed,
-            detail: "\(options.crashCycles) SIGKILL cycles, sync \(options.crashSync ? "on" : "off"); \(total) acknowledged commits, \(lost) lost, \(corrupt) corrupt records",
-            figures: ["cycles": Double(options.crashCycles), "acknowledged": Double(total), "lost": Double(lost), "corrupt": Double(corrupt)]
+            detail:
+                "\(options.crashCycles) SIGKILL cycles, sync \(options.crashSync ? "on" : "off"); \(total) acknowledged commits, \(lost) lost, \(corrupt) corrupt records",
+            figures: [
+                "cycles": Double(options.crashCycles), "acknowledged": Double(total), "lost": Double(lost),
+                "corrupt": Double(corrupt),
+            ]
         )
         if !examples.isEmpty { outcome.add(examples.joined(separator: "; ")) }
         return outcome
@@ -112,7 +116,9 @@ struct CrashRecovery {
         let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         if !killed {
             let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw HarnessError("crash child exited with status \(process.terminationStatus) before it was killed: \(text.split(separator: "\n").first ?? "")")
+            throw HarnessError(
+                "crash child exited with status \(process.terminationStatus) before it was killed: \(text.split(separator: "\n").first ?? "")"
+            )
         }
         return last.withLock { $0 }
     }
@@ -138,7 +144,9 @@ struct CrashRecovery {
                         if let why = StressRecord.problem(try txn.get(k, in: cf), key: k, version: seq, seed: seed) {
                             if j == 0 { found.lost += 1 }
                             if found.examples.count < 3 {
-                                found.examples.append("seed \(seed), cycle \(cycle): acknowledged commit \(seq), key \(printable(k)): expected version \(seq), found \(why)")
+                                found.examples.append(
+                                    "seed \(seed), cycle \(cycle): acknowledged commit \(seq), key \(printable(k)): expected version \(seq), found \(why)"
+                                )
                             }
                         }
                     }
@@ -149,7 +157,10 @@ struct CrashRecovery {
                 case .valid(let version): found.highest = max(found.highest, version)
                 case .invalid(let why):
                     found.corrupt += 1
-                    if found.examples.count < 3 { found.examples.append("seed \(seed), cycle \(cycle): key \(printable(Array(k))) corrupt: \(why)") }
+                    if found.examples.count < 3 {
+                        found.examples.append(
+                            "seed \(seed), cycle \(cycle): key \(printable(Array(k))) corrupt: \(why)")
+                    }
                 }
                 return true
             }
@@ -162,14 +173,19 @@ struct CrashRecovery {
 public enum CrashChild {
     /// Commits numbered from `start`, `keysPerCommit` records each, printing
     /// `ack N` after commit N returns. Stops by itself after `maxSeconds`.
-    public static func run(backend: String, path: String, sync: Bool, inject: Fault?, seed: UInt64, valueSize: Int, start: UInt64, maxSeconds: Double = 120) throws {
+    public static func run(
+        backend: String, path: String, sync: Bool, inject: Fault?, seed: UInt64, valueSize: Int, start: UInt64,
+        maxSeconds: Double = 120
+    ) throws {
         var store = try StoreRegistry.standard.open(backend, options: StoreOptions(path: path, sync: sync))
         if let inject { store = injectFaults(into: store, plan: StressOptions.plan(for: inject, seed: seed ^ start)) }
         try commitUntilKilled(store, seed: seed, valueSize: valueSize, start: start, maxSeconds: maxSeconds)
         try store.close()
     }
 
-    private static func commitUntilKilled(_ store: some Store, seed: UInt64, valueSize: Int, start: UInt64, maxSeconds: Double) throws {
+    private static func commitUntilKilled(
+        _ store: some Store, seed: UInt64, valueSize: Int, start: UInt64, maxSeconds: Double
+    ) throws {
         let cf = try store.createColumnFamily(CrashRecovery.columnFamily)
         let deadline = now() + maxSeconds
         var seq = start

@@ -19,7 +19,9 @@ extension RaceChecks {
         let keyCount = 512
         let seed = options.seed
         let keys = (0..<keyCount).map { StressRecord.key(prefix: "expected", $0) }
-        @Sendable func value(_ k: Int, _ v: UInt64) -> [UInt8] { StressRecord.encode(key: keys[k], version: v, seed: seed, valueSize: 64) }
+        @Sendable func value(_ k: Int, _ v: UInt64) -> [UInt8] {
+            StressRecord.encode(key: keys[k], version: v, seed: seed, valueSize: 64)
+        }
         try store.write { txn in for k in 0..<keyCount { try txn.put(keys[k], value(k, 1), in: cf) } }
         // state[k] = (committed, pending); pending 0 means none.
         let state = Mutex<[(committed: UInt64, pending: UInt64)]>(Array(repeating: (1, 0), count: keyCount))
@@ -58,11 +60,14 @@ extension RaceChecks {
                         let high = max(after.committed, after.pending)
                         switch verdict {
                         case nil:
-                            findings.report("key \(printable(keys[k])): expected a version in \(low)...\(high), found nothing")
+                            findings.report(
+                                "key \(printable(keys[k])): expected a version in \(low)...\(high), found nothing")
                         case .invalid(let why)?:
-                            findings.report("key \(printable(keys[k])): expected a version in \(low)...\(high), found \(why)")
+                            findings.report(
+                                "key \(printable(keys[k])): expected a version in \(low)...\(high), found \(why)")
                         case .valid(let v)? where v < low || v > high:
-                            findings.report("key \(printable(keys[k])): expected a version in \(low)...\(high), found \(v)")
+                            findings.report(
+                                "key \(printable(keys[k])): expected a version in \(low)...\(high), found \(v)")
                         case .valid?: break
                         }
                     }
@@ -76,7 +81,9 @@ extension RaceChecks {
         let settled = state.withLock { $0 }
         try store.read { txn in
             for k in 0..<keyCount {
-                if let why = StressRecord.problem(try txn.get(keys[k], in: cf), key: keys[k], version: settled[k].committed, seed: seed) {
+                if let why = StressRecord.problem(
+                    try txn.get(keys[k], in: cf), key: keys[k], version: settled[k].committed, seed: seed)
+                {
                     findings.report("key \(printable(keys[k])) after the run: \(why)")
                 }
             }
@@ -84,8 +91,12 @@ extension RaceChecks {
         let n = reads.load(ordering: .relaxed)
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(writerCount) writers, \(readers) readers, \(keyCount) keys; \(writes.load(ordering: .relaxed)) writes, \(n) reads checked against the expected window",
-            figures: ["writes": Double(writes.load(ordering: .relaxed)), "reads": Double(n), "reads_per_s": Double(n) / options.seconds, "violations": Double(findings.count)]
+            detail:
+                "\(writerCount) writers, \(readers) readers, \(keyCount) keys; \(writes.load(ordering: .relaxed)) writes, \(n) reads checked against the expected window",
+            figures: [
+                "writes": Double(writes.load(ordering: .relaxed)), "reads": Double(n),
+                "reads_per_s": Double(n) / options.seconds, "violations": Double(findings.count),
+            ]
         )
         outcome.add(findings.summary("reads outside the expected window"))
         return outcome

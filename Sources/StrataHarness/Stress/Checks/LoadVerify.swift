@@ -20,7 +20,9 @@ struct LoadVerify {
             let end = min(n, index + options.batchSize)
             let batch = (index..<end).map { i -> (key: [UInt8], value: [UInt8]) in
                 let key = StressRecord.recordKey(i)
-                return (key, StressRecord.encode(key: key, version: 1, seed: options.seed, valueSize: options.valueSize))
+                return (
+                    key, StressRecord.encode(key: key, version: 1, seed: options.seed, valueSize: options.valueSize)
+                )
             }
             try store.write { txn in try txn.putBatch(batch, in: cf) }
             progress.advance(by: end - index)
@@ -41,7 +43,8 @@ struct LoadVerify {
 
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(n) records of \(options.valueSize) B written in batches of \(options.batchSize), \(n - bad) verified, count \(count)",
+            detail:
+                "\(n) records of \(options.valueSize) B written in batches of \(options.batchSize), \(n - bad) verified, count \(count)",
             figures: [
                 "records": Double(n),
                 "write_records_per_s": Double(n) / max(writeSeconds, 1e-9),
@@ -68,7 +71,11 @@ struct LoadVerify {
         var outcome = CheckOutcome(
             passed: findings.count == 0,
             detail: "\(options.records - bad) of \(options.records) records verified after reopen, count \(count)",
-            figures: ["records": Double(options.records), "verify_records_per_s": Double(options.records) / max(seconds, 1e-9), "violations": Double(findings.count)]
+            figures: [
+                "records": Double(options.records),
+                "verify_records_per_s": Double(options.records) / max(seconds, 1e-9),
+                "violations": Double(findings.count),
+            ]
         )
         outcome.add(findings.summary("bad records"))
         return outcome
@@ -116,7 +123,10 @@ struct LoadVerify {
         var outcome = CheckOutcome(
             passed: findings.count == 0,
             detail: "\(seen) entries scanned, expected \(n)",
-            figures: ["records": Double(seen), "scan_records_per_s": Double(seen) / max(seconds, 1e-9), "violations": Double(findings.count)]
+            figures: [
+                "records": Double(seen), "scan_records_per_s": Double(seen) / max(seconds, 1e-9),
+                "violations": Double(findings.count),
+            ]
         )
         outcome.add(findings.summary("scan violations"))
         return outcome
@@ -143,7 +153,8 @@ struct LoadVerify {
                         case .valid(let version) where version != 1:
                             findings.report("key \(printable(key)): expected version 1, found \(version)")
                         case .valid: break
-                        case .invalid(let why): findings.report("key \(printable(key)): expected version 1, found \(why)")
+                        case .invalid(let why):
+                            findings.report("key \(printable(key)): expected version 1, found \(why)")
                         }
                     }
                 }

@@ -12,7 +12,9 @@ extension RaceChecks {
         let groupSize = 256
         let seed = options.seed
         @Sendable func key(_ g: Int, _ i: Int) -> [UInt8] { StressRecord.key(prefix: "group\(g)/", i) }
-        @Sendable func value(_ g: Int, _ i: Int, _ v: UInt64) -> [UInt8] { StressRecord.encode(key: key(g, i), version: v, seed: seed, valueSize: 64) }
+        @Sendable func value(_ g: Int, _ i: Int, _ v: UInt64) -> [UInt8] {
+            StressRecord.encode(key: key(g, i), version: v, seed: seed, valueSize: 64)
+        }
         try store.write { txn in
             for g in 0..<groups { for i in 0..<groupSize { try txn.put(key(g, i), value(g, i, 1), in: cf) } }
         }
@@ -70,7 +72,9 @@ extension RaceChecks {
                             reads.add(1, ordering: .relaxed)
                             progress.advance()
                             if Set(versions).count != 1 {
-                                findings.report("group \(g) read in one snapshot holds versions [\(versions.joined(separator: ", "))]")
+                                findings.report(
+                                    "group \(g) read in one snapshot holds versions [\(versions.joined(separator: ", "))]"
+                                )
                             }
                             rounds += 1
                         } while h >= 0 && rounds < 256 && hot.load(ordering: .relaxed) == h
@@ -84,8 +88,12 @@ extension RaceChecks {
         let n = reads.load(ordering: .relaxed)
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(groups) groups of \(groupSize) keys; \(commits.load(ordering: .relaxed)) group commits, \(n) group reads",
-            figures: ["commits": Double(commits.load(ordering: .relaxed)), "reads": Double(n), "reads_per_s": Double(n) / options.seconds, "violations": Double(findings.count)]
+            detail:
+                "\(groups) groups of \(groupSize) keys; \(commits.load(ordering: .relaxed)) group commits, \(n) group reads",
+            figures: [
+                "commits": Double(commits.load(ordering: .relaxed)), "reads": Double(n),
+                "reads_per_s": Double(n) / options.seconds, "violations": Double(findings.count),
+            ]
         )
         outcome.add(findings.summary("mixed groups"))
         return outcome
@@ -124,7 +132,8 @@ extension RaceChecks {
                             try store.write { txn in
                                 for i in 0..<perSlot {
                                     let k = key(s, i)
-                                    try txn.put(k, StressRecord.encode(key: k, version: v, seed: seed, valueSize: 48), in: cf)
+                                    try txn.put(
+                                        k, StressRecord.encode(key: k, version: v, seed: seed, valueSize: 48), in: cf)
                                     if i == perSlot / 2 { sched_yield() }
                                 }
                             }
@@ -154,7 +163,9 @@ extension RaceChecks {
                         scans.add(1, ordering: .relaxed)
                         progress.advance()
                         for s in 0..<slots where (counts[s] != 0 && counts[s] != perSlot) || versions[s].count > 1 {
-                            findings.report("range slot\(s)/ seen with \(counts[s]) of \(perSlot) keys, versions [\(versions[s].sorted().joined(separator: ", "))]")
+                            findings.report(
+                                "range slot\(s)/ seen with \(counts[s]) of \(perSlot) keys, versions [\(versions[s].sorted().joined(separator: ", "))]"
+                            )
                         }
                     }
                 } catch {
@@ -166,8 +177,12 @@ extension RaceChecks {
         let n = scans.load(ordering: .relaxed)
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(slots) ranges of \(perSlot) keys; \(commits.load(ordering: .relaxed)) inserts and delete-ranges, \(n) full scans",
-            figures: ["commits": Double(commits.load(ordering: .relaxed)), "scans": Double(n), "scans_per_s": Double(n) / options.seconds, "violations": Double(findings.count)]
+            detail:
+                "\(slots) ranges of \(perSlot) keys; \(commits.load(ordering: .relaxed)) inserts and delete-ranges, \(n) full scans",
+            figures: [
+                "commits": Double(commits.load(ordering: .relaxed)), "scans": Double(n),
+                "scans_per_s": Double(n) / options.seconds, "violations": Double(findings.count),
+            ]
         )
         outcome.add(findings.summary("partial ranges"))
         return outcome

@@ -52,12 +52,16 @@ struct RaceChecks {
         let finals = try store.read { txn in try keys.map { try txn.withValue(forKey: $0, in: cf, decodeUInt64) } }
         for (k, v) in zip(keys, finals) where v != UInt64(total) {
             let lostText = v.map { Int64(total) - Int64(truncatingIfNeeded: $0) }.map { " (\($0) updates lost)" } ?? ""
-            findings.report("counter \(printable(k)): expected \(total), found \(v.map(String.init) ?? "nothing")\(lostText)")
+            findings.report(
+                "counter \(printable(k)): expected \(total), found \(v.map(String.init) ?? "nothing")\(lostText)")
         }
         var outcome = CheckOutcome(
             passed: findings.count == 0,
             detail: "\(max(2, options.threads)) threads, \(counterCount) counters, \(total) committed increments each",
-            figures: ["commits": Double(total), "commits_per_s": Double(total) / options.seconds, "violations": Double(findings.count)]
+            figures: [
+                "commits": Double(total), "commits_per_s": Double(total) / options.seconds,
+                "violations": Double(findings.count),
+            ]
         )
         outcome.add(findings.summary("violations"))
         return outcome
@@ -94,9 +98,11 @@ struct RaceChecks {
                                 guard let va = try txn.withValue(forKey: keys[a], in: cf, decodeUInt64),
                                     let vb = try txn.withValue(forKey: keys[b], in: cf, decodeUInt64)
                                 else { throw HarnessError("an account is missing or not 8 bytes") }
-                                try txn.put(keys[a], encodeUInt64(UInt64(bitPattern: Int64(bitPattern: va) - amount)), in: cf)
+                                try txn.put(
+                                    keys[a], encodeUInt64(UInt64(bitPattern: Int64(bitPattern: va) - amount)), in: cf)
                                 sched_yield()
-                                try txn.put(keys[b], encodeUInt64(UInt64(bitPattern: Int64(bitPattern: vb) + amount)), in: cf)
+                                try txn.put(
+                                    keys[b], encodeUInt64(UInt64(bitPattern: Int64(bitPattern: vb) + amount)), in: cf)
                             }
                         }
                         transfers.add(3, ordering: .relaxed)
@@ -112,7 +118,9 @@ struct RaceChecks {
                         snapshots.add(1, ordering: .relaxed)
                         progress.advance()
                         if sum != total || count != accounts {
-                            findings.report("snapshot summed \(count) accounts to \(sum), expected \(accounts) accounts summing to \(total)")
+                            findings.report(
+                                "snapshot summed \(count) accounts to \(sum), expected \(accounts) accounts summing to \(total)"
+                            )
                         }
                     }
                 } catch {
@@ -133,7 +141,8 @@ struct RaceChecks {
         let n = snapshots.load(ordering: .relaxed)
         var outcome = CheckOutcome(
             passed: findings.count == 0,
-            detail: "\(writerCount) writers, \(readers) readers, \(accounts) accounts; \(transfers.load(ordering: .relaxed)) transfers, \(n) snapshots summed",
+            detail:
+                "\(writerCount) writers, \(readers) readers, \(accounts) accounts; \(transfers.load(ordering: .relaxed)) transfers, \(n) snapshots summed",
             figures: [
                 "transfers": Double(transfers.load(ordering: .relaxed)), "snapshots": Double(n),
                 "snapshots_per_s": Double(n) / options.seconds, "violations": Double(findings.count),
