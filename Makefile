@@ -5,7 +5,7 @@ SWIFT ?= swift
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 RESULTS := results/$(RUN_ID)
 
-.PHONY: all deps build release test test-trie-only bench clean
+.PHONY: all deps build release test test-trie-only bench stress stress-ci clean
 
 all: build
 
@@ -35,6 +35,20 @@ bench: deps
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
 	@ln -sfn $(RUN_ID) results/latest
 	@echo "report: $(RESULTS)/store-benchmarks.txt"
+
+## The store-level stress and race suite (StressTests/README.md): 500,000
+## records of 1 KiB on every backend, race checks, crash recovery.
+## Writes results/<run id>/report.{json,md}; exits non-zero on any violation.
+stress: deps
+	$(SWIFT) build -c release
+	.build/release/strata stress --out $(RESULTS)
+	@ln -sfn $(RUN_ID) results/latest
+
+## The same suite at CI size.
+stress-ci: deps
+	$(SWIFT) build -c release
+	.build/release/strata stress --records 100000 --seconds 3 --crash-cycles 5 --out $(RESULTS)
+	@ln -sfn $(RUN_ID) results/latest
 
 clean:
 	rm -rf .build .build-trie-only Benchmarks/.build
