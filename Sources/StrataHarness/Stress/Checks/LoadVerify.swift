@@ -93,7 +93,7 @@ struct LoadVerify {
         var expected = 0
         var seen = 0
         var previous: [UInt8] = []
-        try store.read { txn in
+        _ = try store.read { txn in
             try txn.forEach(in: cf) { k, v in
                 seen += 1
                 if seen % 4096 == 0 { progress.advance(by: 4096) }

@@ -143,7 +143,7 @@ extension RaceChecks {
                     } else {
                         var counts = [Int](repeating: 0, count: slots)
                         var versions = [Set<String>](repeating: [], count: slots)
-                        try store.read { txn in
+                        _ = try store.read { txn in
                             try txn.forEach(in: cf) { k, v in
                                 let text = String(decoding: k, as: UTF8.self)
                                 guard text.hasPrefix("slot"), let slash = text.firstIndex(of: "/"),
