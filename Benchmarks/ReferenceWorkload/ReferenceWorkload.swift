@@ -107,6 +107,6 @@ enum ReferenceWorkload {
 
     static func report(_ phase: String, _ ops: Int, _ seconds: Double) {
         print("\(phase) \(Int((Double(ops) / seconds).rounded()))")
-        fflush(stdout)
+        fflush(nil)  // all streams; `stdout` is not concurrency-safe to name in Swift 6
     }
 }
