@@ -41,7 +41,7 @@ struct TrieCursor {
         self.reverse = reverse
         if let lower, let upper, !lexicographicallyLess(lower, upper) { return }  // empty range
         if reverse {
-            stack.append(Frame(node: root, next: root.children.count - 1))
+            stack.append(Frame(node: root, next: root.childCount - 1))
             if let upper { seekReverse(upper) }
         } else {
             stack.append(Frame(node: root, next: -1))
@@ -82,8 +82,8 @@ struct TrieCursor {
                     current = node
                     return true
                 }
-            } else if top.next < node.children.count {
-                let child = node.children[top.next]
+            } else if top.next < node.childCount {
+                let child = node.child(top.next)
                 stack[index].next += 1
                 key.append(contentsOf: child.segment)
                 stack.append(Frame(node: child, next: -1))
@@ -100,10 +100,10 @@ struct TrieCursor {
             let node = top.node
             let index = stack.count - 1
             if top.next >= 0 {
-                let child = node.children[top.next]
+                let child = node.child(top.next)
                 stack[index].next -= 1
                 key.append(contentsOf: child.segment)
-                stack.append(Frame(node: child, next: child.children.count - 1))
+                stack.append(Frame(node: child, next: child.childCount - 1))
             } else if top.next == -1 {
                 stack[index].next = -2
                 if node.value != nil {
@@ -134,7 +134,7 @@ struct TrieCursor {
                 stack[top].next = j
                 return
             }
-            let child = node.children[j]
+            let child = node.child(j)
             let (k, segmentGreater) = compareSegment(child.segment, bound, offset)
             if k == child.segment.count {
                 stack[top].next = j + 1
@@ -164,12 +164,12 @@ struct TrieCursor {
                 stack[top].next = j - 1
                 return
             }
-            let child = node.children[j]
+            let child = node.child(j)
             let (k, segmentGreater) = compareSegment(child.segment, bound, offset)
             if k == child.segment.count {
                 stack[top].next = j - 1
                 key.append(contentsOf: child.segment)
-                stack.append(Frame(node: child, next: child.children.count - 1))
+                stack.append(Frame(node: child, next: child.childCount - 1))
                 offset += k
                 continue
             }

@@ -34,86 +34,203 @@
 // that buffer on the first write, after which each child is referenced twice
 // and is copied in turn when the walk descends into it.
 
+/// The fields of a node other than its children; see the layout drawn at the
+/// top of this file. The fields a lookup reads come first, next to the
+/// children, which are tail-allocated right after this header.
+struct NodeHeader {
+    /// `firstBytes[0..<8]` and `firstBytes[8..<16]`, byte i in bits 8i..<8i+8.
+    var packedLow: UInt64 = 0
+    var packedHigh: UInt64 = 0
+    /// The number of initialized children in the tail.
+    var childCount: Int32 = 0
+    /// The number of children the tail has room for.
+    var capacity: Int32
+    /// `segment.count`.
+    var segmentLength: Int
+    var segment: [UInt8]
+    var value: [UInt8]?
+    var firstBytes: [UInt8]
+    var count: Int
+}
+
 /// One node of the trie; see the layout drawn at the top of this file.
 ///
-/// Besides the arrays, the node caches in its own object the segment's length
-/// and, for up to 16 children, the first bytes packed into two words, so that
-/// a lookup touches one cache line per level (plus the children buffer) and
-/// reads a segment's bytes only when the segment is longer than one byte.
+/// The children are stored inline, after the header (`ManagedBuffer` tail
+/// allocation), and for up to 16 children their first bytes are packed into
+/// two words of the header, so a lookup touches the node object only (one or
+/// two cache lines) per level, and a segment's bytes only when the segment is
+/// longer than one byte. A node that outgrows its tail is replaced by a bigger
+/// copy, which is why every mutation takes the node `inout`.
 ///
-/// `@exclusivity(unchecked)`: a node is mutated only by the single writer that
-/// uniquely owns it, and no access in this module overlaps another to the same
-/// property, so the dynamic exclusivity checks (a third of insert time) are
-/// dropped.
-final class Node {
-    @exclusivity(unchecked) var segment: [UInt8] {
-        didSet { segmentLength = segment.count }
-    }
-    @exclusivity(unchecked) var value: [UInt8]?
-    @exclusivity(unchecked) var firstBytes: [UInt8] {
-        didSet { packFirstBytes() }
-    }
-    @exclusivity(unchecked) var children: [Node]
-    @exclusivity(unchecked) var count: Int
-    /// `segment.count`.
-    @exclusivity(unchecked) private(set) var segmentLength: Int
-    /// `firstBytes.count`.
-    @exclusivity(unchecked) private(set) var childCount: Int = 0
-    /// `firstBytes[0..<8]` and `firstBytes[8..<16]`, byte i in bits 8i..<8i+8.
-    @exclusivity(unchecked) private var packedLow: UInt64 = 0
-    @exclusivity(unchecked) private var packedHigh: UInt64 = 0
-
-    init(segment: [UInt8], value: [UInt8]?, firstBytes: [UInt8] = [], children: [Node] = [], count: Int) {
-        self.segment = segment
-        self.segmentLength = segment.count
-        self.value = value
-        self.firstBytes = firstBytes
-        self.children = children
-        self.count = count
-        packFirstBytes()
+/// The header is reached through `ManagedBuffer`'s addressors, so accesses
+/// pay no dynamic exclusivity checks; a node is mutated only by the single
+/// writer that uniquely owns it.
+final class Node: ManagedBuffer<NodeHeader, Node> {
+    /// A node with room for `capacity` children and none yet.
+    static func make(segment: [UInt8], value: [UInt8]?, count: Int, capacity: Int = 0) -> Node {
+        let made = Node.create(minimumCapacity: capacity) { _ in
+            NodeHeader(
+                capacity: Int32(capacity), segmentLength: segment.count, segment: segment, value: value,
+                firstBytes: [], count: count)
+        }
+        return unsafeDowncast(made, to: Node.self)
     }
 
-    /// A shallow copy: the child nodes (and array buffers) are shared.
-    func copy() -> Node {
-        Node(segment: segment, value: value, firstBytes: firstBytes, children: children, count: count)
+    deinit {
+        _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: Int(h.pointee.childCount)) }
+    }
+
+    var segment: [UInt8] {
+        get { header.segment }
+        set {
+            header.segment = newValue
+            header.segmentLength = newValue.count
+        }
+    }
+    var value: [UInt8]? {
+        get { header.value }
+        set { header.value = newValue }
+    }
+    /// `firstBytes[i] == children[i].segment[0]`. Setting it repacks the
+    /// lookup words; it must keep paralleling the children.
+    var firstBytes: [UInt8] {
+        get { header.firstBytes }
+        set {
+            header.firstBytes = newValue
+            packFirstBytes()
+        }
+    }
+    var count: Int {
+        get { header.count }
+        set { header.count = newValue }
+    }
+    var segmentLength: Int { header.segmentLength }
+    var childCount: Int { Int(header.childCount) }
+
+    /// The children, ascending by first byte (a view; it holds the node).
+    var children: Children { Children(node: self) }
+
+    struct Children: RandomAccessCollection {
+        let node: Node
+        var startIndex: Int { 0 }
+        var endIndex: Int { node.childCount }
+        subscript(i: Int) -> Node {
+            precondition(i >= 0 && i < node.childCount, "child index out of range")
+            return node.withUnsafeMutablePointerToElements { $0[i] }
+        }
+    }
+
+    /// Child `i`.
+    @inline(__always)
+    func child(_ i: Int) -> Node {
+        precondition(i >= 0 && i < childCount, "child index out of range")
+        return withUnsafeMutablePointerToElements { $0[i] }
+    }
+
+    /// Child `i`, not retained: valid while this node is.
+    @inline(__always)
+    func unretainedChild(_ i: Int) -> Unmanaged<Node> {
+        withUnsafeMutablePointerToElements { UnsafeRawPointer($0 + i).load(as: Unmanaged<Node>.self) }
+    }
+
+    /// Calls `body` with the slot of child `i`, for replacing or descending into it.
+    @inline(__always)
+    func withChildSlot<R>(_ i: Int, _ body: (inout Node) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointerToElements { try body(&$0[i]) }
+    }
+
+    /// A shallow copy with room for `capacity` children: the child nodes (and
+    /// array buffers) are shared.
+    func copy(capacity: Int? = nil) -> Node {
+        let n = childCount
+        let made = Node.make(segment: segment, value: value, count: count, capacity: max(capacity ?? n, n))
+        made.header.firstBytes = header.firstBytes
+        made.header.packedLow = header.packedLow
+        made.header.packedHigh = header.packedHigh
+        withUnsafeMutablePointerToElements { from in
+            made.withUnsafeMutablePointerToElements { to in to.initialize(from: from, count: n) }
+        }
+        made.header.childCount = Int32(n)
+        return made
+    }
+
+    /// Inserts `child`, whose segment starts with `byte`, at position `i`,
+    /// replacing `node` by a bigger copy when its tail is full. `node` must be
+    /// uniquely referenced.
+    static func insertChild(_ child: Node, firstByte byte: UInt8, at i: Int, into node: inout Node) {
+        let n = node.childCount
+        if n == Int(node.header.capacity) {
+            // `node` is unique: move its children into the bigger node rather
+            // than copying them (which would retain and then release each).
+            let old = node
+            let grown = Node.make(
+                segment: old.segment, value: old.value, count: old.count, capacity: n < 4 ? 4 : Swift.min(n * 2, 256))
+            grown.header.firstBytes = old.header.firstBytes
+            grown.header.packedLow = old.header.packedLow
+            grown.header.packedHigh = old.header.packedHigh
+            old.withUnsafeMutablePointerToElements { from in
+                grown.withUnsafeMutablePointerToElements { to in to.moveInitialize(from: from, count: n) }
+            }
+            old.header.childCount = 0
+            grown.header.childCount = Int32(n)
+            node = grown
+        }
+        node.withUnsafeMutablePointerToElements { e in
+            (e + i + 1).moveInitialize(from: e + i, count: n - i)
+            (e + i).initialize(to: child)
+        }
+        node.header.childCount = Int32(n + 1)
+        node.firstBytes.insert(byte, at: i)
+    }
+
+    /// Removes child `i`.
+    func removeChild(at i: Int) {
+        let n = childCount
+        withUnsafeMutablePointerToElements { e in
+            (e + i).deinitialize(count: 1)
+            (e + i).moveInitialize(from: e + i + 1, count: n - i - 1)
+        }
+        header.childCount = Int32(n - 1)
+        firstBytes.remove(at: i)
     }
 
     private func packFirstBytes() {
-        childCount = firstBytes.count
         var low: UInt64 = 0
         var high: UInt64 = 0
-        for (i, b) in firstBytes.prefix(16).enumerated() {
+        for (i, b) in header.firstBytes.prefix(16).enumerated() {
             if i < 8 { low |= UInt64(b) << (8 * i) } else { high |= UInt64(b) << (8 * (i - 8)) }
         }
-        packedLow = low
-        packedHigh = high
+        header.packedLow = low
+        header.packedHigh = high
     }
 
     /// The position of the child whose segment starts with `byte`, or the
     /// position where such a child would be inserted.
     @inline(__always)
     func childIndex(_ byte: UInt8) -> (index: Int, found: Bool) {
-        let n = childCount
-        if n <= 16 {
-            var word = packedLow
-            var i = 0
-            while i < n {
-                if i == 8 { word = packedHigh }
-                let c = UInt8(truncatingIfNeeded: word)
-                if c >= byte { return (i, c == byte) }
-                word >>= 8
-                i += 1
+        withUnsafeMutablePointerToHeader { h in
+            let n = Int(h.pointee.childCount)
+            if n <= 16 {
+                var word = h.pointee.packedLow
+                var i = 0
+                while i < n {
+                    if i == 8 { word = h.pointee.packedHigh }
+                    let c = UInt8(truncatingIfNeeded: word)
+                    if c >= byte { return (i, c == byte) }
+                    word >>= 8
+                    i += 1
+                }
+                return (n, false)
             }
-            return (n, false)
-        }
-        return firstBytes.withUnsafeBufferPointer { fb in
-            var lo = 0
-            var hi = n
-            while lo < hi {
-                let mid = (lo &+ hi) >> 1
-                if fb[mid] < byte { lo = mid + 1 } else { hi = mid }
+            return h.pointee.firstBytes.withUnsafeBufferPointer { fb in
+                var lo = 0
+                var hi = n
+                while lo < hi {
+                    let mid = (lo &+ hi) >> 1
+                    if fb[mid] < byte { lo = mid + 1 } else { hi = mid }
+                }
+                return (lo, lo < n && fb[lo] == byte)
             }
-            return (lo, lo < n && fb[lo] == byte)
         }
     }
 }
@@ -126,7 +243,7 @@ struct Trie {
 
     /// An empty trie.
     init() {
-        root = Node(segment: [], value: nil, count: 0)
+        root = Node.make(segment: [], value: nil, count: 0)
     }
 
     /// The number of keys stored.
@@ -136,41 +253,53 @@ struct Trie {
     /// Allocates nothing.
     @inline(__always)
     func withValue<R>(forKey key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
-        guard let node = find(key), let value = node.value else { return try body(nil) }
+        // The value array is retained, so `body` may even mutate this trie.
+        guard let value = find(key)?._withUnsafeGuaranteedRef({ $0.value }) else { return try body(nil) }
         return try value.withUnsafeBytes(body)
     }
 
     /// Whether a value is stored under `key`.
     func contains(_ key: UnsafeRawBufferPointer) -> Bool {
-        find(key)?.value != nil
+        find(key)?._withUnsafeGuaranteedRef { $0.value != nil } ?? false
     }
 
-    /// The node whose path spells exactly `key`, if there is one.
+    /// The node whose path spells exactly `key`, if there is one, unretained:
+    /// valid until the trie is next mutated. The walk retains nothing.
     @inline(__always)
-    func find(_ key: UnsafeRawBufferPointer) -> Node? {
-        var node = root
+    func find(_ key: UnsafeRawBufferPointer) -> Unmanaged<Node>? {
+        var node = Unmanaged.passUnretained(root)
         var offset = 0
         let n = key.count
         while offset < n {
-            let (i, found) = node.childIndex(key[offset])
-            guard found else { return nil }
-            let child = node.children[i]
-            let length = child.segmentLength
-            guard n - offset >= length else { return nil }
-            if length > 1 {
-                // The first byte matched already.
-                let matched = child.segment.withUnsafeBufferPointer { s -> Bool in
-                    var k = 1
-                    while k < length {
-                        if s[k] != key[offset + k] { return false }
-                        k += 1
+            let byte = key[offset]
+            let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { parent in
+                let (i, found) = parent.childIndex(byte)
+                guard found else { return nil }
+                let child = parent.unretainedChild(i)
+                let matched = child._withUnsafeGuaranteedRef { c -> Bool in
+                    c.withUnsafeMutablePointerToHeader { h in
+                        let length = h.pointee.segmentLength
+                        guard n - offset >= length else { return false }
+                        if length > 1 {
+                            // The first byte matched already.
+                            let same = h.pointee.segment.withUnsafeBufferPointer { s -> Bool in
+                                var k = 1
+                                while k < length {
+                                    if s[k] != key[offset + k] { return false }
+                                    k += 1
+                                }
+                                return true
+                            }
+                            guard same else { return false }
+                        }
+                        offset += length
+                        return true
                     }
-                    return true
                 }
-                guard matched else { return nil }
+                return matched ? child : nil
             }
-            offset += length
-            node = child
+            guard let next else { return nil }
+            node = next
         }
         return node
     }
@@ -222,44 +351,45 @@ struct Trie {
         let byte = key[offset]
         let (i, found) = node.childIndex(byte)
         if !found {
-            let leaf = Node(segment: Array(key[offset...]), value: Array(value), count: 1)
-            node.firstBytes.insert(byte, at: i)
-            node.children.insert(leaf, at: i)
+            let leaf = Node.make(segment: Array(key[offset...]), value: Array(value), count: 1)
+            Node.insertChild(leaf, firstByte: byte, at: i, into: &node)
             node.count += 1
             return true
         }
-        let segmentLength = node.children[i].segment.count
-        let common = node.children[i].segment.withUnsafeBufferPointer { s in
-            var k = 1
-            while k < s.count && offset + k < key.count && s[k] == key[offset + k] { k += 1 }
-            return k
+        let (segmentLength, common) = node.unretainedChild(i)._withUnsafeGuaranteedRef { child in
+            child.withUnsafeMutablePointerToHeader { h in
+                h.pointee.segment.withUnsafeBufferPointer { s in
+                    var k = 1
+                    while k < s.count && offset + k < key.count && s[k] == key[offset + k] { k += 1 }
+                    return (s.count, k)
+                }
+            }
         }
         if common == segmentLength {
-            let added = insert(into: &node.children[i], key, offset + common, value)
+            let added = node.withChildSlot(i) { insert(into: &$0, key, offset + common, value) }
             if added { node.count += 1 }
             return added
         }
         // Split the child's edge after `common` bytes under a new middle node.
-        if !isKnownUniquelyReferenced(&node.children[i]) { node.children[i] = node.children[i].copy() }
-        let child = node.children[i]
-        let middle = Node(segment: Array(child.segment[..<common]), value: nil, count: child.count + 1)
-        child.segment.removeFirst(common)
-        let end = offset + common
-        if end == key.count {
-            middle.value = Array(value)
-            middle.firstBytes = [child.segment[0]]
-            middle.children = [child]
-        } else {
-            let leaf = Node(segment: Array(key[end...]), value: Array(value), count: 1)
-            if leaf.segment[0] < child.segment[0] {
-                middle.firstBytes = [leaf.segment[0], child.segment[0]]
-                middle.children = [leaf, child]
+        let middle = node.withChildSlot(i) { slot -> Node in
+            if !isKnownUniquelyReferenced(&slot) { slot = slot.copy() }
+            let child = slot
+            var middle = Node.make(
+                segment: Array(child.segment[..<common]), value: nil, count: child.count + 1, capacity: 2)
+            child.segment.removeFirst(common)
+            let end = offset + common
+            if end == key.count {
+                middle.value = Array(value)
+                Node.insertChild(child, firstByte: child.segment[0], at: 0, into: &middle)
             } else {
-                middle.firstBytes = [child.segment[0], leaf.segment[0]]
-                middle.children = [child, leaf]
+                let leaf = Node.make(segment: Array(key[end...]), value: Array(value), count: 1)
+                Node.insertChild(child, firstByte: child.segment[0], at: 0, into: &middle)
+                let at = leaf.segment[0] < child.segment[0] ? 0 : 1
+                Node.insertChild(leaf, firstByte: leaf.segment[0], at: at, into: &middle)
             }
+            return middle
         }
-        node.children[i] = middle
+        node.withChildSlot(i) { $0 = middle }
         node.count += 1
         return true
     }
@@ -274,20 +404,21 @@ struct Trie {
         }
         let (i, found) = node.childIndex(key[offset])
         precondition(found, "Trie.remove: key not present")
-        let segmentLength = node.children[i].segment.count
-        remove(from: &node.children[i], key, offset + segmentLength)
+        let segmentLength = node.unretainedChild(i)._withUnsafeGuaranteedRef { $0.segmentLength }
+        node.withChildSlot(i) { remove(from: &$0, key, offset + segmentLength) }
 
         // Restore the invariants at child i: drop it when empty, merge it into
         // its only child when it has no value.
         let child = node.children[i]
         if child.count == 0 {
-            node.firstBytes.remove(at: i)
-            node.children.remove(at: i)
-        } else if child.value == nil && child.children.count == 1 {
-            if !isKnownUniquelyReferenced(&child.children[0]) { child.children[0] = child.children[0].copy() }
-            let grandchild = child.children[0]
+            node.removeChild(at: i)
+        } else if child.value == nil && child.childCount == 1 {
+            let grandchild = child.withChildSlot(0) { slot -> Node in
+                if !isKnownUniquelyReferenced(&slot) { slot = slot.copy() }
+                return slot
+            }
             grandchild.segment = child.segment + grandchild.segment
-            node.children[i] = grandchild
+            node.withChildSlot(i) { $0 = grandchild }
         }
     }
 }

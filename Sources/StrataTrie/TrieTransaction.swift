@@ -2,11 +2,15 @@
 import StrataStore
 
 /// Whether a transaction may still be used, shared with its cursors.
+///
+/// `@exclusivity(unchecked)`: a transaction and its cursors are used from one
+/// thread at a time (they are not Sendable) and no access overlaps another,
+/// so the per-operation check pays no dynamic exclusivity check.
 final class TransactionState {
-    var finished = false
+    @exclusivity(unchecked) var finished = false
     /// The first error a write transaction's operation threw; after it the
     /// transaction can only roll back.
-    var failure: StoreError?
+    @exclusivity(unchecked) var failure: StoreError?
 
     func check() throws {
         if finished { throw StoreError(.transactionFinished, "trie: the transaction's closure has returned") }
@@ -45,9 +49,27 @@ final class Snapshot: @unchecked Sendable {
 public final class TrieReadTransaction: ReadTransaction {
     let snapshot: Snapshot
     let state = TransactionState()
+    /// The trie of the column family used last, so that a run of reads in
+    /// one family skips the snapshot's dictionary. The snapshot is immutable,
+    /// so the entry never goes stale; only single-threaded use touches it (a
+    /// transaction is not Sendable).
+    @exclusivity(unchecked) private var lastFamily: UInt64 = .max
+    @exclusivity(unchecked) private var lastTrie: Trie?
 
     init(snapshot: Snapshot) {
         self.snapshot = snapshot
+    }
+
+    @inline(__always)
+    private func trie(for cf: ColumnFamily) throws -> Trie {
+        if cf.id == lastFamily, let lastTrie {
+            try cf.checkLive()
+            return lastTrie
+        }
+        let trie = try snapshot.trie(for: cf)
+        lastFamily = cf.id
+        lastTrie = trie
+        return trie
     }
 
     /// Lends the trie node's value bytes (no copy). Throws `notFound` for a
@@ -56,7 +78,7 @@ public final class TrieReadTransaction: ReadTransaction {
         forKey key: UnsafeRawBufferPointer, in cf: ColumnFamily, _ body: (UnsafeRawBufferPointer?) throws -> R
     ) throws -> R {
         try state.check()
-        return try snapshot.trie(for: cf).withValue(forKey: key, body)
+        return try trie(for: cf).withValue(forKey: key, body)
     }
 
     /// A lazy cursor over `range`. Throws like ``withValue(forKey:in:_:)``.
@@ -100,13 +122,26 @@ public final class TrieWriteTransaction: WriteTransaction {
         }
     }
 
+    /// The draft used last, so that a run of writes to one column family
+    /// skips the dictionary.
+    @exclusivity(unchecked) private var lastDraftFamily: UInt64 = .max
+    @exclusivity(unchecked) private var lastDraft: Draft?
+
     private func draft(for cf: ColumnFamily) throws -> Draft {
-        if let draft = drafts[cf.id] {
+        if cf.id == lastDraftFamily, let lastDraft {
             try cf.checkLive()
-            return draft
+            return lastDraft
         }
-        let draft = Draft(try base.trie(for: cf))
-        drafts[cf.id] = draft
+        let draft: Draft
+        if let existing = drafts[cf.id] {
+            try cf.checkLive()
+            draft = existing
+        } else {
+            draft = Draft(try base.trie(for: cf))
+            drafts[cf.id] = draft
+        }
+        lastDraftFamily = cf.id
+        lastDraft = draft
         return draft
     }
 
