@@ -12,21 +12,8 @@ cache_mb=64; wbuf_mb=64; bloom=10
 bin="$here/bin"; mkdir -p "$bin"
 gcc -O2 -o "$bin/lmdb_reference" "$here/lmdb_reference.c" -llmdb
 gcc -O2 -o "$bin/rocksdb_reference" "$here/rocksdb_reference.c" -lrocksdb
-# Benchmarks/Package.swift names the parent package by its path identity,
-# "strata", which is the checkout directory's name. For a checkout under another
-# name (a worktree), build from a fixed directory named Strata made of links
-# (fixed, so the build and its module cache are reused).
-root=$(cd "$here/../.." && pwd)
-if [ "$(basename "$root")" = Strata ]; then pkg="$root"; else
-    pkg="$root/.build/reference-link/Strata"
-    if [ ! -d "$pkg/Benchmarks" ]; then
-        mkdir -p "$pkg/Benchmarks"
-        for f in "$root"/*; do [ "$(basename "$f")" = Benchmarks ] || ln -s "$f" "$pkg/"; done
-        for f in "$root"/Benchmarks/*; do ln -s "$f" "$pkg/Benchmarks/"; done
-    fi
-fi
-(cd "$pkg/Benchmarks" && swift build -c release --product ReferenceWorkload >/dev/null)
-swift_bin="$pkg/Benchmarks/.build/release/ReferenceWorkload"
+(cd "$here/.." && swift build -c release --product ReferenceWorkload >/dev/null)
+swift_bin="$here/../.build/release/ReferenceWorkload"
 scratch=$(mktemp -d /dev/shm/strata-reference.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 out="$scratch/results.txt"; : > "$out"
