@@ -16,7 +16,7 @@ import StrataStore
 /// antimeridian; all longitudes near a pole, as `Haversine.coveringBox` gives)
 /// and filters exactly. A radius query does the same over the circle's
 /// covering box, then keeps the points within the haversine distance, sorted
-/// nearest first. `nearest(to:k:)` doubles a radius from one kilometre until
+/// nearest first. `nearest(to:k:)` widens a radius fourfold from one kilometre until
 /// the circle holds k objects; because the circle is searched exhaustively,
 /// its k nearest are the true k nearest, ties broken by id.
 ///
@@ -179,7 +179,7 @@ public final class StoreCellIndex<S: Store>: SpatialIndex {
             let r = min(radius, Haversine.maxRadiusMeters)
             let hits = try search(near: point, radiusMeters: r, limit: k)
             if hits.count >= k || r >= Haversine.maxRadiusMeters { return hits }
-            radius *= 4
+            radius *= 4  // fourfold: few rounds on sparse data, modest overscan on dense
         }
     }
 }
