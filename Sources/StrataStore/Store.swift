@@ -40,6 +40,7 @@ public protocol Store: AnyObject, Sendable {
     func columnFamilyNames() throws -> [String]
 
     /// Runs `body` in a read-only transaction over one consistent snapshot.
+    @discardableResult
     func read<R>(_ body: (ReadTxn) throws -> R) throws -> R
 
     /// Runs `body` in a write transaction: commits when it returns, rolls back
@@ -47,6 +48,7 @@ public protocol Store: AnyObject, Sendable {
     /// writer; use ``write(maxAttempts:_:)``, which retries. A backend may also
     /// roll back and run `body` again for a reason the caller cannot see (LMDB
     /// growing its map), so `body` keeps its effects inside the transaction.
+    @discardableResult
     func writeOnce<R>(_ body: (WriteTxn) throws -> R) throws -> R
 
     /// Flushes and closes the store. Later calls throw `closed`. Closing twice is allowed.
@@ -63,6 +65,7 @@ extension Store {
     /// rolling back when it throws. On an optimistic conflict the closure runs
     /// again from the start, so it must not have effects outside the transaction
     /// that cannot be repeated. Throws `conflict` after `maxAttempts` losses.
+    @discardableResult
     public func write<R>(maxAttempts: Int = 100, _ body: (WriteTxn) throws -> R) throws -> R {
         precondition(maxAttempts > 0, "maxAttempts must be positive")
         var attempt = 1
