@@ -76,29 +76,25 @@ final class Socket {
         }
     }
 
-    /// Receives up to `capacity` bytes, appending them to `buffer`; throws when
-    /// the peer closed the connection.
-    func receive(into buffer: inout [UInt8], capacity: Int = 64 * 1024) throws(ClientError) {
+    /// Scratch space for `recv`, allocated once.
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Receives what has arrived (at least one byte), appending it to `buffer`;
+    /// throws when the peer closed the connection.
+    func receive(into buffer: inout [UInt8]) throws(ClientError) {
         guard fd >= 0 else { throw ClientError(.connection, "the connection is closed") }
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: capacity))
         while true {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                recv(fd, raw.baseAddress! + start, capacity, 0)
-            }
+            let fd = self.fd
+            let n = scratch.withUnsafeMutableBytes { raw in recv(fd, raw.baseAddress!, raw.count, 0) }
             if n > 0 {
-                buffer.removeLast(capacity - n)
+                buffer.append(contentsOf: scratch[0..<n])
                 return
             }
-            buffer.removeLast(capacity)
             if n == 0 {
                 close()
                 throw ClientError(.connection, "the server closed the connection")
             }
-            if errno == EINTR {
-                buffer.append(contentsOf: repeatElement(0, count: capacity))
-                continue
-            }
+            if errno == EINTR { continue }
             let error = Socket.failure(errno, "receive")
             close()
             throw error
