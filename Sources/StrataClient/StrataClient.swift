@@ -1,1 +1,0 @@
-// StrataClient: see DESIGN.md.

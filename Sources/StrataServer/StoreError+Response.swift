@@ -1,0 +1,28 @@
+import StrataStore
+import StrataWire
+
+extension ResponseError {
+    /// The wire error for any error a handler threw: `ResponseError` as is,
+    /// `StoreError` by code (notFound → not_found, conflict → conflict,
+    /// invalidArgument → bad_request, exists → exists, others → internal with the
+    /// store's message), `WireError` by ``ResponseError/init(_:)``, anything else
+    /// internal.
+    public init(mapping error: any Error) {
+        switch error {
+        case let error as ResponseError:
+            self = error
+        case let error as StoreError:
+            switch error.code {
+            case .notFound: self.init(.notFound, error.message)
+            case .conflict: self.init(.conflict, error.message)
+            case .invalidArgument: self.init(.badRequest, error.message)
+            case .exists: self.init(.exists, error.message)
+            default: self.init(.internal, "\(error.code): \(error.message)")
+            }
+        case let error as WireError:
+            self.init(error)
+        default:
+            self.init(.internal, "\(error)")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// StrataServer: see DESIGN.md.
