@@ -13,9 +13,10 @@ struct StoreLocation: ParsableArguments {
     @Flag(help: "Make every commit durable before it returns.")
     var sync = false
 
-    /// Opens the store; only commands that write create one where there is none,
-    /// so a mistyped path is an error rather than a new empty store.
-    func open(creating: Bool = false) throws -> any Store {
+    /// Opens the store, creating it where there is none unless `creating` is
+    /// false: commands that only read pass false, so a mistyped path is an error
+    /// rather than a new empty store.
+    func open(creating: Bool = true) throws -> any Store {
         try StoreRegistry.standard.open(backend, options: StoreOptions(path: path, sync: sync, createIfMissing: creating))
     }
 }
@@ -47,7 +48,7 @@ struct KV: ParsableCommand {
         func run() throws {
             let k = try parseBytes(key, hex: common.hex, what: "key")
             let v = try parseBytes(value, hex: common.hex, what: "value")
-            try withStore(common, creating: true) { try put(k, v, cf: common.cf, in: $0) }
+            try withStore(common) { try put(k, v, cf: common.cf, in: $0) }
         }
     }
 
@@ -59,7 +60,7 @@ struct KV: ParsableCommand {
 
         func run() throws {
             let k = try parseBytes(key, hex: common.hex, what: "key")
-            let value = try withStore(common) { try get(k, cf: common.cf, in: $0) }
+            let value = try withStore(common, creating: false) { try get(k, cf: common.cf, in: $0) }
             guard let value else { throw CommandFailure(message: "no value under key '\(key)' in '\(common.cf)'") }
             print(render(value, hex: common.hex))
         }
@@ -73,7 +74,7 @@ struct KV: ParsableCommand {
 
         func run() throws {
             let k = try parseBytes(key, hex: common.hex, what: "key")
-            try withStore(common) { try delete(k, cf: common.cf, in: $0) }
+            try withStore(common, creating: false) { try delete(k, cf: common.cf, in: $0) }
         }
     }
 
@@ -91,7 +92,7 @@ struct KV: ParsableCommand {
 
         func run() throws {
             let range = try prefix.map { KeyRange.prefix(try parseBytes($0, hex: common.hex, what: "prefix")) } ?? .all
-            try withStore(common) { store in
+            try withStore(common, creating: false) { store in
                 try scan(store, cf: common.cf, range: range, reverse: reverse, limit: limit ?? .max) { k, v in
                     print(render(k, hex: common.hex) + "\t" + render(v, hex: common.hex))
                 }
@@ -102,7 +103,7 @@ struct KV: ParsableCommand {
 
 /// Opens the store, runs `body`, and closes the store even when `body` throws;
 /// a failed close (a final flush that did not reach the disk) is an error too.
-func withStore<R>(_ common: KV.Common, creating: Bool = false, _ body: (any Store) throws -> R) throws -> R {
+func withStore<R>(_ common: KV.Common, creating: Bool = true, _ body: (any Store) throws -> R) throws -> R {
     let store = try common.location.open(creating: creating)
     let result: R
     do {
