@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The plugin seam: no dependencies beyond the standard library.
@@ -89,7 +90,14 @@ let package = Package(
         ),
 
         // The harness: workloads, stress and race checks, reports.
-        .target(name: "StrataHarness", dependencies: ["StrataStore", "StrataFaults", "StrataBackends"]),
+        .target(
+            name: "StrataHarness",
+            dependencies: [
+                "StrataStore", "StrataFaults", "StrataBackends", "StrataDocument", "StrataQuery", "StrataDB",
+                "StrataSpatial", "StrataWire", "StrataClient",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
 
         .executableTarget(
             name: "strata",
@@ -116,7 +124,8 @@ let package = Package(
         .testTarget(name: "StrataQueryTests", dependencies: ["StrataQuery"]),
         .testTarget(name: "StrataDBTests", dependencies: ["StrataDB", "StrataBackends", "StrataStoreTesting"]),
         .testTarget(name: "StrataServerTests", dependencies: ["StrataServer", "StrataClient", "StrataBackends", "StrataStoreTesting"]),
-        .testTarget(name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting"]),
+        .testTarget(
+            name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting", "StrataBackends"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,6 +28,32 @@ enum KVOps {
         return .bool(true)
     }
 
+    /// `kv_put_many {cf, entries: [[key, value], …]}` → `true`: every entry in one
+    /// transaction (all or none); creates the column family if missing.
+    @Sendable static func putMany(_ request: Request, _ context: OpContext) throws -> MessagePackValue {
+        let name = try request.string("cf")
+        guard let rows = try request.optionalArray("entries") else {
+            throw ResponseError.badRequest("missing argument \"entries\" (an array of [key, value] pairs)")
+        }
+        var entries: [(key: [UInt8], value: [UInt8])] = []
+        entries.reserveCapacity(rows.count)
+        for (i, row) in rows.enumerated() {
+            guard let pair = row.arrayValue, pair.count == 2, let key = pair[0].binaryValue, let value = pair[1].binaryValue
+            else { throw ResponseError.badRequest("entries[\(i)] is not a [bin, bin] pair") }
+            entries.append((key, value))
+        }
+        try putMany(entries, cf: name, in: context.store)
+        return .bool(true)
+    }
+
+    /// `kv_drop_cf {cf}` → `true` when it existed, `false` when there was none.
+    @Sendable static func dropColumnFamily(_ request: Request, _ context: OpContext) throws -> MessagePackValue {
+        let name = try request.string("cf")
+        guard try context.store.columnFamilyNames().contains(name) else { return .bool(false) }
+        try context.store.dropColumnFamily(name)
+        return .bool(true)
+    }
+
     /// `kv_scan {cf, prefix? | start?/end?, limit?}` → `[[key, value], …]` in key order.
     @Sendable static func scan(_ request: Request, _ context: OpContext) throws -> MessagePackValue {
         let name = try request.string("cf")
@@ -49,6 +75,11 @@ enum KVOps {
     private static func put(_ key: [UInt8], _ value: [UInt8], cf name: String, in store: some Store) throws {
         let cf = try store.createColumnFamily(name)
         try store.write { txn in try txn.put(key, value, in: cf) }
+    }
+
+    private static func putMany(_ entries: [(key: [UInt8], value: [UInt8])], cf name: String, in store: some Store) throws {
+        let cf = try store.createColumnFamily(name)
+        try store.write { txn in try txn.putBatch(entries, in: cf) }
     }
 
     private static func get(_ key: [UInt8], cf name: String, in store: some Store) throws -> [UInt8]? {

@@ -92,6 +92,8 @@ extension OpRegistry {
         registry.register("kv_get", KVOps.get)
         registry.register("kv_delete", KVOps.delete)
         registry.register("kv_scan", KVOps.scan)
+        registry.register("kv_put_many", KVOps.putMany)
+        registry.register("kv_drop_cf", KVOps.dropColumnFamily)
         return registry
     }
 }

@@ -11,6 +11,8 @@ public struct Report: Codable, Sendable, Equatable {
     public var config: Config
     public var results: [Result]
     public var checks: [Check]
+    /// The harness's own cost per operation, measured before the run.
+    public var calibration: Calibration?
 
     public init(id: String, created: String, environment: Environment, config: Config, results: [Result] = [], checks: [Check] = []) {
         self.schema = Self.schemaName
@@ -98,6 +100,19 @@ public struct Report: Codable, Sendable, Equatable {
         public var bytesWritten: UInt64
         /// Throughput of each repeat, for medians and spreads.
         public var repeats: [Double]
+        /// Each operation type of the workload on its own (reads and updates of YCSB A, the queries of the
+        /// document suite); nil for single-operation workloads written before this field existed.
+        public var operations: [Operation]?
+        /// Operations completed in each second of the run (the first repeat), for throughput over time.
+        public var timeline: [Int]?
+        /// Latency at a few percentiles from 0 to 100, for the latency-percentile curve.
+        public var latencyCurve: [CurvePoint]?
+        /// The server process's share of the figures above, in `tcp` mode.
+        public var server: ServerFigures?
+        /// The open-loop target rate in operations per second; nil for closed loop.
+        public var targetRate: Double?
+        /// The first errors seen, when there were any.
+        public var errorSamples: [String]?
 
         public init(
             suite: String, workload: String, backend: String, mode: String, threads: Int, ops: Int, errors: Int,
@@ -124,6 +139,10 @@ public struct Report: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case suite, workload, backend, mode, threads, ops, errors, repeats
+            case operations, timeline, server
+            case latencyCurve = "latency_curve_us"
+            case targetRate = "target_rate_ops_s"
+            case errorSamples = "error_samples"
             case durationSeconds = "duration_s"
             case throughput = "throughput_ops_s"
             case latencyMicros = "latency_us"
@@ -143,6 +162,9 @@ public struct Report: Codable, Sendable, Equatable {
         public var p99: Double
         public var p999: Double
         public var max: Double
+        /// The smallest and the 95th-percentile latency (YCSB's output has both); nil in older reports.
+        public var min: Double?
+        public var p95: Double?
 
         public init(mean: Double, p50: Double, p90: Double, p99: Double, p999: Double, max: Double) {
             self.mean = mean
