@@ -75,7 +75,9 @@ public struct BenchRunner: Sendable {
         case .embedded:
             target = try EmbeddedTarget(backend: backend, path: path, sync: options.sync, tuning: options.tuning)
         case .tcp:
-            target = try RemoteTarget(executable: options.executable, backend: backend, path: path, sync: options.sync)
+            target = try RemoteTarget(
+                executable: options.executable, backend: backend, path: path, sync: options.sync,
+                log: options.outDirectory + "/server-\(backend).log")
         }
         var datasets = DatasetCache()
         var results: [Report.Result] = []

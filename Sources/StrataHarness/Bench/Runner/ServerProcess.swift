@@ -12,7 +12,8 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts `executable serve` and waits up to `timeout` seconds for its ready file.
     ///
     /// - Throws: `HarnessError` when the process cannot start, exits early, or is not ready in time.
-    init(executable: String, backend: String, path: String, sync: Bool, timeout: Double = 60) throws {
+    /// The server's standard error goes to `log`.
+    init(executable: String, backend: String, path: String, sync: Bool, log: String, timeout: Double = 60) throws {
         let ready = path + ".ready"
         try? FileManager.default.removeItem(atPath: ready)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -24,9 +25,9 @@ final class ServerProcess: @unchecked Sendable {
         ]
         if sync { arguments.append("--sync") }
         process.arguments = arguments
-        let log = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardOutput = log
-        process.standardError = FileHandle.standardError
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: log) ?? FileHandle.nullDevice
         do { try process.run() } catch {
             throw HarnessError("cannot start \(executable) serve: \(error)")
         }
@@ -41,7 +42,9 @@ final class ServerProcess: @unchecked Sendable {
                 return
             }
             if !process.isRunning {
-                throw HarnessError("strata serve --backend \(backend) exited with status \(process.terminationStatus) before it was ready")
+                let tail = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").last ?? ""
+                throw HarnessError(
+                    "strata serve --backend \(backend) exited with status \(process.terminationStatus) before it was ready: \(tail)")
             }
             if Date() > deadline {
                 process.terminate()

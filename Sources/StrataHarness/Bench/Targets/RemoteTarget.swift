@@ -14,11 +14,11 @@ public final class RemoteTarget: BenchTarget {
 
     let server: ServerProcess
 
-    /// Starts `executable serve` for `backend` over `path`.
-    public init(executable: String, backend: String, path: String, sync: Bool) throws {
+    /// Starts `executable serve` for `backend` over `path`, its standard error in `log`.
+    public init(executable: String, backend: String, path: String, sync: Bool, log: String) throws {
         self.backend = backend
         self.dataPath = path
-        server = try ServerProcess(executable: executable, backend: backend, path: path, sync: sync)
+        server = try ServerProcess(executable: executable, backend: backend, path: path, sync: sync, log: log)
     }
 
     func connect() throws -> Client {

@@ -76,7 +76,7 @@ public enum HTMLReport {
         let width = 560.0
         let height = Double(rows.count) * groupHeight + 24
         let maxValue = rows.flatMap { row in targets.compactMap { s.result(suite, row.workload, row.threads, $0)?.throughput } }.max() ?? 1
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(left + width + 70))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"throughput of the \(escape(suite)) suite\">\n"
+        var svg = "<svg width=\"\(Int(left + width + 70))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"throughput of the \(escape(suite)) suite\">\n"
         for (gi, row) in rows.enumerated() {
             let y0 = Double(gi) * groupHeight + 4
             svg += "<text x=\"\(Int(left - 6))\" y=\"\(f(y0 + groupHeight / 2))\" text-anchor=\"end\">\(escape(row.workload)) t\(row.threads)</text>\n"
@@ -95,14 +95,14 @@ public enum HTMLReport {
     static func lineChart(_ series: [(Int, [(Double, Double)])], logY: Bool, xLabels: [(Double, String)]?) -> String {
         let w = 300.0, h = 170.0, l = 46.0, b = 22.0, t = 6.0, r = 8.0
         let points = series.flatMap(\.1)
-        guard !points.isEmpty else { return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"30\"><text x=\"4\" y=\"18\">no data</text></svg>" }
+        guard !points.isEmpty else { return "<svg width=\"300\" height=\"30\"><text x=\"4\" y=\"18\">no data</text></svg>" }
         let xs = points.map(\.0)
         let ys = points.map { logY ? log10(max($0.1, 0.01)) : $0.1 }
         let minX = xs.min()!, maxX = max(xs.max()!, minX + 1)
         let minY = logY ? floor(ys.min()!) : 0, maxY = max(logY ? ceil(ys.max()!) : ys.max()! * 1.1, minY + 1)
         func px(_ x: Double) -> Double { l + (x - minX) / (maxX - minX) * (w - l - r) }
         func py(_ y: Double) -> Double { h - b - ((logY ? log10(max(y, 0.01)) : y) - minY) / (maxY - minY) * (h - b - t) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\">\n"
+        var svg = "<svg width=\"\(Int(w))\" height=\"\(Int(h))\">\n"
         svg += "<line x1=\"\(l)\" y1=\"\(h - b)\" x2=\"\(w - r)\" y2=\"\(h - b)\" stroke=\"#999\"/><line x1=\"\(l)\" y1=\"\(t)\" x2=\"\(l)\" y2=\"\(h - b)\" stroke=\"#999\"/>\n"
         if logY {
             var e = minY
