@@ -5,7 +5,7 @@ SWIFT ?= swift
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 RESULTS := results/$(RUN_ID)
 
-.PHONY: all deps build release test test-trie-only bench stress stress-ci clean
+.PHONY: all deps build release test test-trie-only bench bench-full bench-micro stress stress-ci clean
 
 all: build
 
@@ -28,13 +28,28 @@ test: deps
 test-trie-only:
 	$(SWIFT) build --disable-default-traits --scratch-path .build-trie-only --target StrataBackends
 
-## Store micro-benchmarks on every backend (package-benchmark, release build).
-## Writes the output to results/<run id>/ and points results/latest at it.
+## The benchmark suite: every backend, embedded and over TCP, every family
+## (store, document, spatial, YCSB A-F) plus db_bench reference rows when
+## db_bench is installed. Writes results/<run id>/{report.json,report.md,
+## report.html,ycsb.txt}, points results/latest at it, prints the summary.
+## BENCH_ARGS adds or overrides options (e.g. BENCH_ARGS="--backend lmdb").
+BENCH_DEFAULTS := --records 50000 --documents 5000 --objects 5000 --seconds 1.5 --ycsb recordcount=20000
+REFERENCE = $$(command -v db_bench >/dev/null 2>&1 && echo --reference db_bench)
+BENCH_ARGS ?=
 bench: deps
+	$(SWIFT) build -c release --product strata
+	.build/release/strata bench $(BENCH_DEFAULTS) $(REFERENCE) --out $(RESULTS) $(BENCH_ARGS)
+
+## The long run: 500,000 records, 3 repeats, every family, 1 and 4 threads.
+bench-full: deps
+	$(SWIFT) build -c release --product strata
+	.build/release/strata bench --records 500000 --documents 50000 --objects 50000 --repeats 3 --threads 1 --threads 4 \
+		--seconds 5 --ycsb recordcount=100000 $(REFERENCE) --out $(RESULTS) $(BENCH_ARGS)
+
+## Store micro-benchmarks with package-benchmark (its own package in Benchmarks/).
+bench-micro: deps
 	@mkdir -p $(RESULTS)
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
-	@ln -sfn $(RUN_ID) results/latest
-	@echo "report: $(RESULTS)/store-benchmarks.txt"
 
 ## The store-level stress and race suite (StressTests/README.md): 500,000
 ## records of 1 KiB on every backend, race checks, crash recovery.

@@ -101,6 +101,9 @@ struct Bench: ParsableCommand {
         options.executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         options.showProgress = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        #if Jemalloc
+        options.allocatorStats = jemallocStats
+        #endif
         do {
             try options.validate()
             _ = try WorkloadCatalog.select(options)

@@ -41,6 +41,9 @@ public struct BenchOptions: Sendable {
     public var showProgress = false
     /// Backend tuning passed to every store (`block_cache_mb=64`).
     public var tuning: [String: String] = [:]
+    /// The allocator's own figures of this process (bytes allocated, bytes resident),
+    /// when the executable links one that reports them (the `Jemalloc` trait).
+    public var allocatorStats: (@Sendable () -> (allocated: UInt64, resident: UInt64))?
 
     public init() {}
 

@@ -58,6 +58,22 @@ extension Report {
         }
     }
 
+    /// What the process allocator reports (jemalloc's `stats.allocated` and `stats.resident`).
+    public struct AllocatorFigures: Codable, Sendable, Equatable {
+        public var allocatedBytes: UInt64
+        public var residentBytes: UInt64
+
+        public init(allocatedBytes: UInt64, residentBytes: UInt64) {
+            self.allocatedBytes = allocatedBytes
+            self.residentBytes = residentBytes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case allocatedBytes = "allocated_bytes"
+            case residentBytes = "resident_bytes"
+        }
+    }
+
     /// The harness's own cost: an operation that does nothing, timed as every
     /// workload's operations are.
     public struct Calibration: Codable, Sendable, Equatable {

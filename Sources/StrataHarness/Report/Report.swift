@@ -113,6 +113,8 @@ public struct Report: Codable, Sendable, Equatable {
         public var targetRate: Double?
         /// The first errors seen, when there were any.
         public var errorSamples: [String]?
+        /// jemalloc's figures for the harness process after the run (builds with the `Jemalloc` trait).
+        public var allocator: AllocatorFigures?
 
         public init(
             suite: String, workload: String, backend: String, mode: String, threads: Int, ops: Int, errors: Int,
@@ -139,7 +141,7 @@ public struct Report: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case suite, workload, backend, mode, threads, ops, errors, repeats
-            case operations, timeline, server
+            case operations, timeline, server, allocator
             case latencyCurve = "latency_curve_us"
             case targetRate = "target_rate_ops_s"
             case errorSamples = "error_samples"

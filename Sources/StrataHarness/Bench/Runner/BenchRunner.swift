@@ -180,6 +180,9 @@ public struct BenchRunner: Sendable {
         full.latencyCurve = Report.CurvePoint.curve(r.overall)
         full.targetRate = options.targetRate
         if !r.firstErrors.isEmpty { full.errorSamples = r.firstErrors }
+        if let stats = options.allocatorStats?() {
+            full.allocator = Report.AllocatorFigures(allocatedBytes: stats.allocated, residentBytes: stats.resident)
+        }
         if target.serverPID != nil {
             full.server = Report.ServerFigures(
                 cpuUserSeconds: serverCPU.cpuUser, cpuSystemSeconds: serverCPU.cpuSystem, peakRSSBytes: peakServer,

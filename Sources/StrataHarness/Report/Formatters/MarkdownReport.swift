@@ -58,7 +58,7 @@ public enum MarkdownReport {
         }
         out += "## Resources\n\n| suite/workload | backend | mode | threads | CPU user+sys | peak RSS | on disk | written | errors |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n"
         for r in report.results where r.mode != "reference" {
-            out += "| \(r.suite)/\(r.workload) | \(r.backend) | \(r.mode) | \(r.threads) | \(String(format: "%.2f s", r.cpuUserSeconds + r.cpuSystemSeconds)) | \(humanBytes(r.peakRSSBytes)) | \(humanBytes(r.diskBytes)) | \(humanBytes(r.bytesWritten)) | \(r.errors) |\n"
+            out += "| \(r.suite)/\(r.workload) | \(r.backend) | \(r.mode) | \(r.threads) | \(String(format: "%.2f s", r.cpuUserSeconds + r.cpuSystemSeconds)) | \(humanBytes(r.peakRSSBytes))\(r.allocator.map { " (jemalloc \(humanBytes($0.allocatedBytes)) allocated)" } ?? "") | \(humanBytes(r.diskBytes)) | \(humanBytes(r.bytesWritten)) | \(r.errors) |\n"
         }
         let multi = report.results.filter { ($0.operations?.count ?? 0) > 1 }
         if !multi.isEmpty {
