@@ -111,7 +111,6 @@ public struct BenchRunner: Sendable {
         var disk: UInt64 = 0
         let seed = mix(options.seed, fnv1a(workload.suite.rawValue + "/" + workload.name))
         for repeatIndex in 0..<options.repeats {
-            progress.begin("\(label) repeat \(repeatIndex + 1)/\(options.repeats)")
             let namespace: String
             if let dataset = workload.dataset {
                 namespace = try datasets.namespace(
@@ -125,6 +124,11 @@ public struct BenchRunner: Sendable {
                 target: target, options: options, threads: threads, namespace: namespace, seed: seed, ops: planned)
             let bound: PhaseBound =
                 workload.runsToCompletion ? .ops(planned) : options.seconds.map(PhaseBound.seconds) ?? .ops(planned)
+            if case .ops(let n) = bound {
+                progress.begin("\(label) repeat \(repeatIndex + 1)/\(options.repeats)", total: n)
+            } else {
+                progress.begin("\(label) repeat \(repeatIndex + 1)/\(options.repeats)")
+            }
             let client = ProcessProbe(pid: nil)
             let server = target.serverPID.map { ProcessProbe(pid: $0) }
             client.resetPeak()
@@ -132,7 +136,7 @@ public struct BenchRunner: Sendable {
             let before = (client.sample(), server?.sample())
             let outcome = try Phase.run(
                 workload, context, threads: threads, bound: bound, targetRate: options.targetRate,
-                warmupSeconds: options.warmupSeconds)
+                warmupSeconds: options.warmupSeconds, progress: progress.enabled ? progress : nil)
             try workload.finish(context)
             let after = (client.sample(), server?.sample())
             cpu = add(cpu, after.0 - before.0)

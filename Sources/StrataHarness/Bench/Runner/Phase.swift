@@ -30,7 +30,7 @@ enum Phase {
 
     static func run(
         _ workload: any Workload, _ run: RunContext, threads: Int, bound: PhaseBound, targetRate: Double?,
-        warmupSeconds: Double = 0
+        warmupSeconds: Double = 0, progress: StressProgress? = nil
     ) throws -> PhaseOutcome {
         let ready = Atomic<Int>(0)
         let startTime = Atomic<UInt64>(0)
@@ -113,6 +113,7 @@ enum Phase {
                     if streak >= errorStreakLimit { break }
                 }
                 i += 1
+                if i & 1023 == 0 { progress?.advance(by: 1024) }
             }
             recorders.withLock { $0.append(recorder) }
         } whenReady: {

@@ -82,6 +82,10 @@ final class EmbeddedSpatial<S: Store>: ClosableSpatialSession {
         try tracker.upsert(namespace: namespace, object: object, point: try GeoPoint(latitude: lat, longitude: lon), time: time)
     }
 
+    func upsertMany(namespace: String, _ updates: [(object: String, lat: Double, lon: Double, time: Int64)]) throws {
+        for u in updates { try upsert(namespace: namespace, object: u.object, lat: u.lat, lon: u.lon, time: u.time) }
+    }
+
     func nearby(namespace: String, lat: Double, lon: Double, radiusMeters: Double, limit: Int) throws -> Int {
         try tracker.nearby(
             namespace: namespace, center: try GeoPoint(latitude: lat, longitude: lon), radiusMeters: radiusMeters,

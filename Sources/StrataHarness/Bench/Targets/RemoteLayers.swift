@@ -83,12 +83,23 @@ final class RemoteSpatial: SpatialSession {
     deinit { client.close() }
 
     func upsert(namespace: String, object: String, lat: Double, lon: Double, time: Int64) throws {
-        try client.call(
-            op: "geo_upsert",
-            arguments: [
-                ("namespace", .string(namespace)), ("object", .string(object)), ("lat", .float64(lat)),
-                ("lon", .float64(lon)), ("time", .int(time)),
-            ])
+        try client.call(op: "geo_upsert", arguments: Self.upsertArguments(namespace, object, lat, lon, time))
+    }
+
+    func upsertMany(namespace: String, _ updates: [(object: String, lat: Double, lon: Double, time: Int64)]) throws {
+        for u in updates {
+            try client.send(op: "geo_upsert", arguments: Self.upsertArguments(namespace, u.object, u.lat, u.lon, u.time))
+        }
+        for _ in updates { try client.receive() }
+    }
+
+    static func upsertArguments(_ namespace: String, _ object: String, _ lat: Double, _ lon: Double, _ time: Int64)
+        -> [(String, MessagePackValue)]
+    {
+        [
+            ("namespace", .string(namespace)), ("object", .string(object)), ("lat", .float64(lat)), ("lon", .float64(lon)),
+            ("time", .int(time)),
+        ]
     }
 
     func nearby(namespace: String, lat: Double, lon: Double, radiusMeters: Double, limit: Int) throws -> Int {

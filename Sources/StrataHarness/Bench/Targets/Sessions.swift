@@ -91,6 +91,8 @@ public protocol DocumentSession: AnyObject {
 /// Moving-object operations.
 public protocol SpatialSession: AnyObject {
     func upsert(namespace: String, object: String, lat: Double, lon: Double, time: Int64) throws
+    /// Many upserts for loading a fleet: a loop embedded, pipelined requests over `tcp`.
+    func upsertMany(namespace: String, _ updates: [(object: String, lat: Double, lon: Double, time: Int64)]) throws
     /// Each query returns how many objects it found.
     func nearby(namespace: String, lat: Double, lon: Double, radiusMeters: Double, limit: Int) throws -> Int
     func bbox(namespace: String, minLat: Double, minLon: Double, maxLat: Double, maxLon: Double, limit: Int) throws

@@ -134,21 +134,18 @@ struct FleetDataset: Dataset {
 
     func load(_ run: RunContext) throws {
         let session = try run.target.spatial()
+        var batch: [(object: String, lat: Double, lon: Double, time: Int64)] = []
         for n in 0..<objects {
-            var random = StressRandom(seed: mix(run.seed, UInt64(n)))
-            func unit() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
-            var lat = Self.minLat + unit() * Self.span
-            var lon = Self.minLon + unit() * Self.span
             for step in 0..<Self.steps {
-                if step > 0 {
-                    lat = Self.clampLat(lat + (unit() - 0.5) * 0.0018)
-                    lon = Self.clampLon(lon + (unit() - 0.5) * 0.0018)
-                }
-                try session.upsert(
-                    namespace: run.namespace, object: Self.name(n), lat: lat, lon: lon,
-                    time: Self.baseTime + Int64(step) * 1000)
+                let p = Self.position(n, step: step, seed: run.seed)
+                batch.append((Self.name(n), p.lat, p.lon, Self.baseTime + Int64(step) * 1000))
+            }
+            if batch.count >= 500 {
+                try session.upsertMany(namespace: run.namespace, batch)
+                batch.removeAll(keepingCapacity: true)
             }
         }
+        if !batch.isEmpty { try session.upsertMany(namespace: run.namespace, batch) }
         try session.flush()
     }
 }

@@ -19,6 +19,22 @@ public enum WorkloadCatalog {
         return []
     }
 
+    /// The load and run phases of YCSB files. Files that load the same records
+    /// (A–F all do) share one timed load, named after the first of them; the
+    /// others run over its records (reloaded untimed after a run that inserts).
+    static func ycsb(_ files: [String], _ options: BenchOptions) throws -> [any Workload] {
+        var out: [any Workload] = []
+        var loads = Set<String>()
+        for file in files {
+            var properties = try YCSBProperties(contentsOf: file)
+            for (k, v) in options.ycsbOverrides { properties.values[k] = v }
+            let spec = try YCSBSpec(properties)
+            if loads.insert(YCSBDataset(spec: spec).id).inserted { out.append(YCSBWorkload(spec, load: true)) }
+            out.append(YCSBWorkload(spec, load: false))
+        }
+        return out
+    }
+
     /// Every workload name of the store, document and spatial suites.
     public static var builtInNames: [String] {
         StoreWorkload.Kind.allCases.map(\.rawValue) + DocumentWorkload.Kind.allCases.map(\.rawValue)
@@ -49,21 +65,11 @@ public enum WorkloadCatalog {
                         throw HarnessError("no YCSB workload files: workloads/ycsb is missing; pass --workload-file F")
                     }
                 }
-                for file in files {
-                    var properties = try YCSBProperties(contentsOf: file)
-                    for (k, v) in options.ycsbOverrides { properties.values[k] = v }
-                    let spec = try YCSBSpec(properties)
-                    all += [YCSBWorkload(spec, load: true), YCSBWorkload(spec, load: false)]
-                }
+                all += try ycsb(files, options)
             }
         }
         if !options.suites.contains(.ycsb) && !options.workloadFiles.isEmpty {
-            for file in options.workloadFiles {
-                var properties = try YCSBProperties(contentsOf: file)
-                for (k, v) in options.ycsbOverrides { properties.values[k] = v }
-                let spec = try YCSBSpec(properties)
-                all += [YCSBWorkload(spec, load: true), YCSBWorkload(spec, load: false)]
-            }
+            all += try ycsb(options.workloadFiles, options)
         }
         guard !options.workloads.isEmpty else { return all }
         var chosen: [any Workload] = []
