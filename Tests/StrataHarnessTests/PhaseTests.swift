@@ -46,7 +46,7 @@ struct PhaseTests {
         #expect(Int(r.histograms[1].totalCount) == 49)
         #expect(r.errors == [0, 1])
         #expect(r.firstErrors.first?.contains("the last operation fails") == true)
-        #expect(r.perSecond.reduce(0, +) == 99)
+        #expect(r.perWindow.reduce(0, +) == 99)
     }
 
     @Test func secondsBoundStopsOnTime() throws {

@@ -103,7 +103,8 @@ public struct Report: Codable, Sendable, Equatable {
         /// Each operation type of the workload on its own (reads and updates of YCSB A, the queries of the
         /// document suite); nil for single-operation workloads written before this field existed.
         public var operations: [Operation]?
-        /// Operations completed in each second of the run (the first repeat), for throughput over time.
+        /// Throughput in operations per second over each 100 ms of the run (the first repeat), for
+        /// throughput over time.
         public var timeline: [Int]?
         /// Latency at a few percentiles from 0 to 100, for the latency-percentile curve.
         public var latencyCurve: [CurvePoint]?

@@ -14,16 +14,18 @@ func monotonicNanos() -> UInt64 {
 /// the threads have finished, so recording takes no lock.
 ///
 /// Latencies are nanoseconds in an HDR histogram (3 significant digits,
-/// 1 ns to 1 hour). Completions are counted per second since the run began,
-/// which gives the throughput time series.
+/// 1 ns to 1 hour). Completions are counted per ``window`` since the run
+/// began, which gives the throughput time series.
 struct OperationRecorder {
     static let highestTrackable: UInt64 = 3_600_000_000_000
+    /// The width of one time-series bucket: 100 ms.
+    static let window: UInt64 = 100_000_000
 
     let names: [String]
     private(set) var histograms: [Histogram<UInt64>]
     private(set) var errors: [Int]
     private(set) var firstErrors: [String] = []
-    private(set) var perSecond: [Int] = []
+    private(set) var perWindow: [Int] = []
     let start: UInt64
 
     init(operations names: [String], start: UInt64) {
@@ -33,16 +35,16 @@ struct OperationRecorder {
             Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: Self.highestTrackable, numberOfSignificantValueDigits: .three)
         }
         errors = Array(repeating: 0, count: names.count)
-        perSecond.reserveCapacity(64)
+        perWindow.reserveCapacity(128)
     }
 
     /// Records one finished operation of type `op` that took `nanos` and ended at `end`.
     @inline(__always)
     mutating func record(op: Int, nanos: UInt64, end: UInt64) {
         _ = histograms[op].record(min(max(nanos, 1), Self.highestTrackable))
-        let second = Int((end &- start) / 1_000_000_000)
-        while perSecond.count <= second { perSecond.append(0) }
-        perSecond[second] &+= 1
+        let bucket = Int((end &- start) / Self.window)
+        while perWindow.count <= bucket { perWindow.append(0) }
+        perWindow[bucket] &+= 1
     }
 
     /// Records a failed operation; the first few messages are kept for the report.
@@ -57,11 +59,11 @@ struct OperationRecorder {
         for i in histograms.indices { histograms[i].add(other.histograms[i]) }
         for i in errors.indices { errors[i] += other.errors[i] }
         for e in other.firstErrors where firstErrors.count < 3 { firstErrors.append(e) }
-        let offset = Int((other.start &- start) / 1_000_000_000)
-        for (s, n) in other.perSecond.enumerated() {
+        let offset = Int((other.start &- start) / Self.window)
+        for (s, n) in other.perWindow.enumerated() {
             let at = s + offset
-            while perSecond.count <= at { perSecond.append(0) }
-            perSecond[at] += n
+            while perWindow.count <= at { perWindow.append(0) }
+            perWindow[at] += n
         }
     }
 
@@ -70,6 +72,14 @@ struct OperationRecorder {
         var all = histograms[0]
         for h in histograms.dropFirst() { all.add(h) }
         return all
+    }
+
+    /// Operations per second in each whole window of a phase that lasted
+    /// `seconds` (the last, partial window is left out).
+    func timeline(seconds: Double) -> [Int] {
+        let whole = Int(seconds * 1e9 / Double(Self.window))
+        let scale = 1e9 / Double(Self.window)
+        return perWindow.prefix(whole).map { Int(Double($0) * scale) }
     }
 
     var totalOps: Int { histograms.reduce(0) { $0 + Int($1.totalCount) } }

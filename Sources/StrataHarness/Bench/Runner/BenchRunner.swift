@@ -148,7 +148,7 @@ public struct BenchRunner: Sendable {
             seconds += outcome.seconds
             if recorder == nil {
                 recorder = outcome.recorder
-                timeline = outcome.recorder.perSecond
+                timeline = outcome.recorder.timeline(seconds: outcome.seconds)
             } else {
                 recorder!.merge(outcome.recorder)
             }

@@ -41,12 +41,12 @@ public enum HTMLReport {
                 html += "<div class=\"cell\"><b>\(escape(row.workload))</b> t\(row.threads)<br>"
                 html += lineChart(series, logY: true, xLabels: [(0, "0"), (1, "90"), (2, "99"), (3, "99.9"), (4, "99.99")]) + "</div>\n"
             }
-            html += "</div>\n<h3>Throughput over time (ops per second of the run)</h3>\n<div class=\"grid\">\n"
+            html += "</div>\n<h3>Throughput over time (ops/s in each 100 ms of the run)</h3>\n<div class=\"grid\">\n"
             for row in s.rows(suite) {
                 let series = targets.enumerated().compactMap { i, t -> (Int, [(Double, Double)])? in
                     guard let r = s.result(suite, row.workload, row.threads, t), let line = r.timeline, !line.isEmpty
                     else { return nil }
-                    return (i, line.enumerated().map { (Double($0.offset), Double($0.element)) })
+                    return (i, line.enumerated().map { (Double($0.offset) / 10, Double($0.element)) })
                 }
                 html += "<div class=\"cell\"><b>\(escape(row.workload))</b> t\(row.threads)<br>"
                 html += lineChart(series, logY: false, xLabels: nil) + "</div>\n"
@@ -117,7 +117,7 @@ public enum HTMLReport {
                 svg += "<text x=\"\(l - 3)\" y=\"\(f(h - b - frac * (h - b - t) + 4))\" text-anchor=\"end\">\(humanRate(v))</text>\n"
             }
         }
-        for (x, label) in xLabels ?? [(minX, "0 s"), (maxX, "\(Int(maxX)) s")] {
+        for (x, label) in xLabels ?? [(minX, "0 s"), (maxX, String(format: "%.1f s", maxX))] {
             svg += "<text x=\"\(f(px(x)))\" y=\"\(h - 6)\" text-anchor=\"middle\">\(label)</text>\n"
         }
         for (i, pts) in series {
