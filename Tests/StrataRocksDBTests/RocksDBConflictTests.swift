@@ -115,5 +115,61 @@
                 #expect(try store.read { try readCounter($0, cf) } == UInt64(threads * perThread))
             }
         }
+        /// A blind write (a closure that only writes, committed as a plain batch)
+        /// that lands after a reader-writer read the key still makes that
+        /// reader-writer lose with `conflict`.
+        @Test func aBlindWriteConflictsWithAnEarlierReader() throws {
+            try withStore { store, _ in
+                let cf = try store.defaultColumnFamily()
+                let gate = Gate()
+                let outcome = Mutex<StoreError.Code?>(nil)
+                let thread = Thread {
+                    do {
+                        try store.writeOnce { txn throws in
+                            let n = try readCounter(txn, cf)
+                            gate.advance(to: 1)
+                            gate.wait(for: 2)
+                            try writeCounter(txn, cf, n + 1)
+                        }
+                        outcome.withLock { $0 = StoreError.Code("committed") }
+                    } catch let e as StoreError {
+                        outcome.withLock { $0 = e.code }
+                    } catch {
+                        outcome.withLock { $0 = StoreError.Code("other") }
+                    }
+                    gate.advance(to: 3)
+                }
+                thread.start()
+                gate.wait(for: 1)
+                try store.writeOnce { txn throws in try writeCounter(txn, cf, 100) }  // blind
+                gate.advance(to: 2)
+                gate.wait(for: 3)
+                #expect(outcome.withLock { $0 } == .conflict)
+                #expect(try store.read { try readCounter($0, cf) } == 100)
+            }
+        }
+
+        /// Writes made before the first read are seen by that read and by later
+        /// scans, and roll back with the transaction.
+        @Test func blindWritesBeforeTheFirstReadAreTheTransactionsOwn() throws {
+            try withStore { store, _ in
+                let cf = try store.defaultColumnFamily()
+                try store.writeOnce { txn throws in
+                    try txn.put(bytes("a"), bytes("1"), in: cf)
+                    try txn.delete(bytes("missing"), in: cf)
+                    #expect(try txn.get(bytes("a"), in: cf) == bytes("1"))
+                    try txn.put(bytes("b"), bytes("2"), in: cf)
+                    #expect(try txn.scan(in: cf).map(\.key) == [bytes("a"), bytes("b")])
+                }
+                struct Abort: Error {}
+                #expect(throws: Abort.self) {
+                    try store.writeOnce { txn throws in
+                        try txn.put(bytes("c"), bytes("3"), in: cf)
+                        throw Abort()
+                    }
+                }
+                #expect(try store.read { try $0.scan(in: cf).map(\.key) } == [bytes("a"), bytes("b")])
+            }
+        }
     }
 #endif
