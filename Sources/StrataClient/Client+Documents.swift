@@ -116,10 +116,11 @@ extension Calls {
             decode: optionalDocument)
     }
 
-    /// `find_by_id`, projected to `columns` when given.
+    /// `find_by_id`, projected to `columns` when given. The document id is sent
+    /// as `_id`: `id` is the request envelope's own key.
     public static func findByID(_ id: Value, in collection: String, columns: [String]? = nil) -> ClientCall<Document?> {
         var arguments: [(String, MessagePackValue)] = [
-            ("collection", .string(collection)), ("id", DocumentValueMapping.messagePack(id)),
+            ("collection", .string(collection)), ("_id", DocumentValueMapping.messagePack(id)),
         ]
         if let columns { arguments.append(("columns", .array(columns.map(MessagePackValue.string)))) }
         return ClientCall(op: "find_by_id", arguments: arguments, decode: optionalDocument)

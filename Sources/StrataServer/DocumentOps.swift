@@ -10,6 +10,9 @@ import StrataWire
 /// engine rejects (a bad filter, update, name or document) is `bad_request`
 /// with the engine's message; `exists` and `not_found` come from the engine.
 enum DocumentOps {
+    /// The name `find_by_id` reads the document id from (see ``findByID(_:_:)``).
+    static let documentIDArgument = "_id"
+
     /// Registers every document op in `registry`.
     static func register(in registry: inout OpRegistry) {
         registry.register("create_collection", createCollection)
@@ -110,10 +113,20 @@ enum DocumentOps {
         return try context.documents.find(query, in: name).first.map(DocumentValueMapping.messagePack) ?? .nil
     }
 
-    /// `find_by_id {collection, id, columns?}` → the document or nil.
+    /// `find_by_id {collection, _id, columns?}` → the document or nil.
+    ///
+    /// DESIGN.md names the document id argument `id`, but `id` is already the
+    /// request envelope's key and a request map holds each key once (a
+    /// repeated key is `bad_request`), so the document id travels as `_id`,
+    /// the name of the field it is matched against.
     @Sendable static func findByID(_ request: Request, _ context: OpContext) throws -> MessagePackValue {
         let name = try request.string("collection")
-        let id = try DocumentValueMapping.value(try request.value("id"), argument: "id")
+        guard let raw = request.optionalValue(documentIDArgument) else {
+            throw ResponseError.badRequest(
+                "missing argument \"\(documentIDArgument)\" for \"find_by_id\" (the document id; \"id\" is the request's own id)"
+            )
+        }
+        let id = try DocumentValueMapping.value(raw, argument: documentIDArgument)
         let columns = try request.optionalStrings("columns").map { try $0.map { try FieldPath($0) } }
         let document = try context.documents.findByID(id, columns: columns, in: name)
         return document.map(DocumentValueMapping.messagePack) ?? .nil
