@@ -12,7 +12,10 @@ struct Strata: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Strata: one Store protocol, several storage engines, measured side by side.",
-        subcommands: [Backends.self, KV.self, Doc.self, Geo.self, Serve.self, Init.self, Stress.self, StressChild.self]
+        subcommands: [
+            Backends.self, KV.self, Doc.self, Geo.self, Serve.self, Init.self, KVLoad.self, Stress.self,
+            StressChild.self,
+        ]
     )
 
     /// Parses and runs the command; errors become one line on stderr and a
