@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The plugin seam: no dependencies beyond the standard library.
@@ -71,10 +72,12 @@ let package = Package(
         .target(name: "StrataDB", dependencies: ["StrataStore", "StrataDocument", "StrataQuery"]),
         .target(name: "StrataSpatial", dependencies: ["StrataStore"]),
         .target(name: "StrataWire"),
+        // How documents travel as MessagePack: the one table the server and the client share.
+        .target(name: "StrataWireDocument", dependencies: ["StrataWire", "StrataDocument"]),
         .target(
             name: "StrataServer",
             dependencies: [
-                "StrataStore", "StrataWire", "StrataDocument", "StrataDB", "StrataSpatial",
+                "StrataStore", "StrataWire", "StrataWireDocument", "StrataDocument", "StrataDB", "StrataSpatial",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,7 +86,7 @@ let package = Package(
         .target(
             name: "StrataClient",
             dependencies: [
-                "StrataWire", "StrataDocument",
+                "StrataWire", "StrataWireDocument", "StrataDocument",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -94,7 +97,7 @@ let package = Package(
             name: "StrataHarness",
             dependencies: [
                 "StrataStore", "StrataFaults", "StrataBackends", "StrataDocument", "StrataQuery", "StrataDB",
-                "StrataSpatial", "StrataWire", "StrataClient",
+                "StrataSpatial", "StrataWire", "StrataWireDocument", "StrataClient",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -109,6 +112,7 @@ let package = Package(
                 "StrataServer",
                 "StrataClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"])),
             ]
         ),
@@ -123,7 +127,7 @@ let package = Package(
         .testTarget(name: "StrataWireTests", dependencies: ["StrataWire"], exclude: ["Fixtures"]),
         .testTarget(name: "StrataQueryTests", dependencies: ["StrataQuery"]),
         .testTarget(name: "StrataDBTests", dependencies: ["StrataDB", "StrataBackends", "StrataStoreTesting"]),
-        .testTarget(name: "StrataServerTests", dependencies: ["StrataServer", "StrataClient", "StrataBackends", "StrataStoreTesting"]),
+        .testTarget(name: "StrataServerTests", dependencies: ["StrataServer", "StrataClient", "StrataWireDocument", "StrataBackends", "StrataStoreTesting"]),
         .testTarget(
             name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting", "StrataBackends"]),
     ],

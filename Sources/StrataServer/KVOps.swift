@@ -106,6 +106,7 @@ enum StatsOp {
     @Sendable static func answer(_ request: Request, _ context: OpContext) throws -> MessagePackValue {
         let stats = context.stats
         let families = try context.store.columnFamilyNames()
+        let collections = try context.documents.listCollections()
         return .map([
             (.string("uptime_s"), .float64(stats.uptimeSeconds)),
             (.string("connections"), .int(Int64(stats.connections))),
@@ -116,6 +117,7 @@ enum StatsOp {
             (.string("backend"), .string(context.store.backendName)),
             (.string("sync"), .bool(context.store.options.sync)),
             (.string("column_families"), .array(families.map(MessagePackValue.string))),
+            (.string("collections"), .int(Int64(collections.count))),
         ])
     }
 }

@@ -1,7 +1,9 @@
+import StrataSpatial
 import StrataStore
 import StrataWire
 
-/// What an operation handler may use: the store and the server's counters.
+/// What an operation handler may use: the store, the document database and
+/// the moving-object tracker over it, and the server's counters.
 ///
 /// Handlers run on the server's worker threads, never on an event loop, so they
 /// may block on the store. Each opens its own transaction (`store.read` or
@@ -9,8 +11,21 @@ import StrataWire
 public struct OpContext: Sendable {
     /// The store the server serves.
     public let store: any Store
+    /// The document database kept in ``store``, opened once at server start.
+    public let documents: any DocumentService
+    /// The moving-object tracker kept in ``store``, opened once at server
+    /// start and closed (flushed) when the server stops.
+    public let tracker: any ObjectTracker
     /// The server's counters, for `stats`.
     public let stats: ServerStats
+
+    /// Creates a context over an opened database and tracker.
+    public init(store: any Store, documents: any DocumentService, tracker: any ObjectTracker, stats: ServerStats) {
+        self.store = store
+        self.documents = documents
+        self.tracker = tracker
+        self.stats = stats
+    }
 }
 
 /// The table from operation names to the code that answers them.
@@ -80,12 +95,12 @@ extension OpRegistry {
         "geo_trajectory",
     ]
 
-    /// Every operation this build answers: `ping`, the kv ops, `stats`; the
-    /// document and geo ops answer `unsupported` until their layers land.
+    /// Every operation of DESIGN.md ("Wire protocol"): `ping`, the document
+    /// ops, the kv ops, the geo ops and `stats`.
     public static var standard: OpRegistry {
         var registry = OpRegistry()
-        registry.registerUnavailable(documentOps, feature: "documents")
-        registry.registerUnavailable(geoOps, feature: "moving objects")
+        DocumentOps.register(in: &registry)
+        GeoOps.register(in: &registry)
         registry.register("ping") { _, _ in .string("pong") }
         registry.register("stats", StatsOp.answer)
         registry.register("kv_put", KVOps.put)

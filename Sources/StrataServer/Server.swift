@@ -2,6 +2,7 @@ import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
+import StrataSpatial
 import StrataStore
 import StrataWire
 import Synchronization
@@ -18,7 +19,10 @@ import Synchronization
 ///
 /// Event loops frame the bytes; store work runs on a worker pool
 /// (``ServerConfiguration/workerThreads``). The server owns the store from
-/// `start` on and closes it in ``stop()``.
+/// `start` on and closes it in ``stop()``. It opens one document database and
+/// one moving-object tracker over the store at start and shares them between
+/// all connections; ``stop()`` closes the tracker (writing its buffered
+/// history) before it closes the store.
 public final class Server: Sendable {
     private enum Phase { case running, stopping, stopped }
 
@@ -30,6 +34,8 @@ public final class Server: Sendable {
     public let stats: ServerStats
     /// The store the server answers from.
     public let store: any Store
+    /// The moving-object tracker over ``store``.
+    public let objectTracker: any ObjectTracker
 
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
@@ -45,13 +51,14 @@ public final class Server: Sendable {
 
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, stats: ServerStats, store: any Store,
-        group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool, listener: any Channel,
-        tracker: ConnectionTracker
+        objectTracker: any ObjectTracker, group: MultiThreadedEventLoopGroup, threadPool: NIOThreadPool,
+        listener: any Channel, tracker: ConnectionTracker
     ) {
         self.configuration = configuration
         self.localAddress = localAddress
         self.stats = stats
         self.store = store
+        self.objectTracker = objectTracker
         self.group = group
         self.threadPool = threadPool
         self.listener = listener
@@ -60,17 +67,22 @@ public final class Server: Sendable {
 
     /// Binds and starts serving `store`; returns once the server is listening.
     ///
-    /// Throws when the address cannot be bound (the store is then left open).
+    /// Throws when the document database or the tracker cannot be opened over
+    /// the store (`DatabaseError`, `SpatialError` or the store's error) or the
+    /// address cannot be bound; the store is then left open.
     public static func start(
         store: any Store, configuration: ServerConfiguration = ServerConfiguration(), ops: OpRegistry = .standard
     ) throws -> Server {
+        let documents = try openDocumentService(store: store)
+        let objectTracker = try openTracker(store: store, options: TrackerOptions(sync: store.options.sync))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let threadPool = NIOThreadPool(numberOfThreads: configuration.workerThreads)
         threadPool.start()
         let stats = ServerStats()
         let tracker = ConnectionTracker(maxConnections: configuration.maxConnections)
         let services = ConnectionServices(
-            ops: ops, context: OpContext(store: store, stats: stats), threadPool: threadPool, tracker: tracker,
+            ops: ops, context: OpContext(store: store, documents: documents, tracker: objectTracker, stats: stats),
+            threadPool: threadPool, tracker: tracker,
             configuration: configuration)
         let idleTimeout = configuration.idleTimeout.map(TimeAmount.init)
 
@@ -93,14 +105,16 @@ public final class Server: Sendable {
         } catch {
             try? threadPool.syncShutdownGracefully()
             try? group.syncShutdownGracefully()
+            try? objectTracker.close()
             throw error
         }
         guard let address = listener.localAddress else {
             preconditionFailure("a bound server channel has a local address")
         }
         let server = Server(
-            configuration: configuration, localAddress: address, stats: stats, store: store, group: group,
-            threadPool: threadPool, listener: listener, tracker: tracker)
+            configuration: configuration, localAddress: address, stats: stats, store: store,
+            objectTracker: objectTracker,
+            group: group, threadPool: threadPool, listener: listener, tracker: tracker)
         configuration.logger.info(
             "listening",
             metadata: ["address": "\(configuration.host):\(server.port)", "backend": "\(store.backendName)"])
@@ -109,11 +123,13 @@ public final class Server: Sendable {
 
     /// Stops gracefully: stops accepting, lets every connection finish the
     /// requests it has received (up to ``ServerConfiguration/drainTimeout``),
-    /// closes the connections, the worker pool, the store and the event loops.
+    /// closes the connections, the worker pool, the tracker (flushing its
+    /// buffered history), the store and the event loops.
     ///
     /// Blocks until done; calling it again (from any thread) waits for the first
     /// call. Must not be called on one of the server's event loops. Throws the
-    /// store's error if closing the store fails.
+    /// tracker's error if flushing it fails (the store is closed all the same),
+    /// else the store's error if closing the store fails.
     public func stop() throws {
         let first = phase.withLock { phase in
             guard phase == .running else { return false }
@@ -146,7 +162,11 @@ public final class Server: Sendable {
 
         try? threadPool.syncShutdownGracefully()
         var storeError: (any Error)?
-        do { try store.close() } catch { storeError = error }
+        do { try objectTracker.close() } catch {
+            logger.error("closing the tracker failed", metadata: ["error": "\(error)"])
+            storeError = error
+        }
+        do { try store.close() } catch { storeError = storeError ?? error }
         try? group.syncShutdownGracefully()
         logger.info("stopped")
         if let storeError { throw storeError }

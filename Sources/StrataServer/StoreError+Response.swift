@@ -1,3 +1,7 @@
+import StrataDB
+import StrataDocument
+import StrataQuery
+import StrataSpatial
 import StrataStore
 import StrataWire
 
@@ -5,8 +9,9 @@ extension ResponseError {
     /// The wire error for any error a handler threw: `ResponseError` as is,
     /// `StoreError` by code (notFound → not_found, conflict → conflict,
     /// invalidArgument → bad_request, exists → exists, others → internal with the
-    /// store's message), `WireError` by ``ResponseError/init(_:)``, anything else
-    /// internal.
+    /// store's message), `WireError` by ``ResponseError/init(_:)``, the document
+    /// database's, query and spatial errors by their codes (see
+    /// `EngineError+Response.swift`), anything else internal.
     public init(mapping error: any Error) {
         switch error {
         case let error as ResponseError:
@@ -21,6 +26,12 @@ extension ResponseError {
             }
         case let error as WireError:
             self.init(error)
+        case let error as DatabaseError:
+            self.init(database: error)
+        case let error as SpatialError:
+            self.init(spatial: error)
+        case is QueryError, is DocumentError:
+            self.init(engine: error)
         default:
             self.init(.internal, "\(error)")
         }

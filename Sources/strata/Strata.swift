@@ -13,8 +13,8 @@ struct Strata: ParsableCommand {
         commandName: "strata",
         abstract: "Strata: one Store protocol, several storage engines, measured side by side.",
         subcommands: [
-            Backends.self, KV.self, Doc.self, Geo.self, Serve.self, Bench.self, Compare.self, ReportCommand.self,
-            Stress.self, StressChild.self,
+            Backends.self, KV.self, Doc.self, Geo.self, Serve.self, Init.self, Bench.self, Compare.self,
+            ReportCommand.self, Stress.self, KVLoad.self, StressChild.self,
         ]
     )
 

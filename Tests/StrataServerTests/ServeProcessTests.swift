@@ -3,7 +3,7 @@ import StrataClient
 import Testing
 
 /// The `strata` executable built next to the tests, if it is there.
-private let strataBinary: URL? = {
+let strataBinary: URL? = {
     var directory = URL(fileURLWithPath: #filePath)
     while directory.path != "/" {
         directory.deleteLastPathComponent()

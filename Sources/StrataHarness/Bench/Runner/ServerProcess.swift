@@ -25,7 +25,7 @@ final class ServerProcess: @unchecked Sendable {
         ]
         if sync { arguments.append("--sync") }
         process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: log) ?? FileHandle.nullDevice
         do { try process.run() } catch {
