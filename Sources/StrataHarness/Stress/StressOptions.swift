@@ -64,7 +64,6 @@ public enum StressCheck: String, CaseIterable, Sendable {
     case batchAtomicity = "batch-atomicity"
     case deleteRangeVsScanners = "delete-range-vs-scanners"
     case expectedState = "expected-state"
+    case documentIndexConsistency = "document-index-consistency"
     case crashRecovery = "crash-recovery"
-    // Later, with their layers: `index-consistency` (documents) and
-    // `hot-cold-consistency` (tracker) join here and in StressRunner.
 }

@@ -79,6 +79,7 @@ public struct StressRunner: Sendable {
         let bulkChecks: [StressCheck] = [.loadVerify, .orderedScan, .reopenVerify]
         let raceChecks: [StressCheck] = [
             .lostUpdate, .bankInvariant, .batchAtomicity, .deleteRangeVsScanners, .expectedState,
+            .documentIndexConsistency,
         ]
         let wantsStore = (bulkChecks + raceChecks).contains { options.runs($0.rawValue) }
         if wantsStore {
@@ -105,6 +106,9 @@ public struct StressRunner: Sendable {
                 record(.batchAtomicity) { try races.batchAtomicity(store) }
                 record(.deleteRangeVsScanners) { try races.deleteRangeVsScanners(store) }
                 record(.expectedState) { try races.expectedState(store) }
+                record(.documentIndexConsistency) {
+                    try DocumentIndexConsistency(options: options, backend: backend, progress: progress).run(store)
+                }
                 try store.close()
             } catch {
                 for check in bulkChecks + raceChecks
