@@ -65,5 +65,6 @@ public enum StressCheck: String, CaseIterable, Sendable {
     case deleteRangeVsScanners = "delete-range-vs-scanners"
     case expectedState = "expected-state"
     case documentIndexConsistency = "document-index-consistency"
+    case trackerHotCold = "tracker-hot-cold"
     case crashRecovery = "crash-recovery"
 }
