@@ -47,13 +47,6 @@ struct DocumentIndexConsistency {
         let ids = idSpace
         let seed = options.seed
         try db.createCollection(name, indexes: Self.indexes)
-        var setupRNG = StressRandom(seed: seed ^ 0xD0C_5EED)
-        let initial = try db.write { tx in
-            try tx.insert(
-                stride(from: 0, to: ids, by: 2).map { Self.document(id: $0, version: 0, using: &setupRNG) },
-                into: name
-            ).count
-        }
         let findings = Findings()
         let errors = Findings()
         // A catalog entry lost on the way is an acknowledged write lost.
@@ -61,6 +54,13 @@ struct DocumentIndexConsistency {
         if listed != Self.indexes {
             findings.report("the collection's catalog entry reads back as \(listed.map { "\($0)" } ?? "missing")")
             return outcome(findings, errors, operations: 0, finds: 0, rejected: 0, records: "not checked")
+        }
+        var setupRNG = StressRandom(seed: seed ^ 0xD0C_5EED)
+        let initial = try db.write { tx in
+            try tx.insert(
+                stride(from: 0, to: ids, by: 2).map { Self.document(id: $0, version: 0, using: &setupRNG) },
+                into: name
+            ).count
         }
         let inserted = Atomic<Int>(initial)
         let deleted = Atomic<Int>(0)
@@ -103,7 +103,7 @@ struct DocumentIndexConsistency {
                         finds.add(1, ordering: .relaxed)
                         if planned != scanned {
                             findings.report(
-                                "find \(ExtendedJSON.text(of: filter.document)) returned _id \(Self.ids(planned)) planned, \(Self.ids(scanned)) by a full scan of the same snapshot"
+                                "find \(ExtendedJSON.text(of: filter.document)) planned returned \(planned.count) records, a full scan of the same snapshot \(scanned.count): \(Self.difference(planned, scanned))"
                             )
                         }
                     }
@@ -218,7 +218,17 @@ struct DocumentIndexConsistency {
         }
     }
 
-    static func ids(_ documents: [Document]) -> String {
-        "[" + documents.map { $0["_id"].map { ExtendedJSON.json(of: $0).text() } ?? "?" }.joined(separator: ", ") + "]"
+    /// What the planned result lacks and adds, by `_id`, or that they differ in content.
+    static func difference(_ planned: [Document], _ scanned: [Document]) -> String {
+        func ids(_ docs: [Document]) -> [String: Document] {
+            Dictionary(docs.map { ($0["_id"].map { ExtendedJSON.json(of: $0).text() } ?? "?", $0) }) { a, _ in a }
+        }
+        let p = ids(planned)
+        let s = ids(scanned)
+        let missed = s.keys.filter { p[$0] == nil }.sorted()
+        let extra = p.keys.filter { s[$0] == nil }.sorted()
+        let changed = p.keys.filter { s[$0] != nil && s[$0] != p[$0] }.sorted()
+        return "missed _id [\(missed.joined(separator: ", "))], extra [\(extra.joined(separator: ", "))]"
+            + (changed.isEmpty ? "" : ", different content of [\(changed.joined(separator: ", "))]")
     }
 }
