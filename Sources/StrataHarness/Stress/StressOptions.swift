@@ -64,7 +64,7 @@ public enum StressCheck: String, CaseIterable, Sendable {
     case batchAtomicity = "batch-atomicity"
     case deleteRangeVsScanners = "delete-range-vs-scanners"
     case expectedState = "expected-state"
+    case documentIndexConsistency = "document-index-consistency"
+    case trackerHotCold = "tracker-hot-cold"
     case crashRecovery = "crash-recovery"
-    // Later, with their layers: `index-consistency` (documents) and
-    // `hot-cold-consistency` (tracker) join here and in StressRunner.
 }

@@ -79,6 +79,7 @@ public struct StressRunner: Sendable {
         let bulkChecks: [StressCheck] = [.loadVerify, .orderedScan, .reopenVerify]
         let raceChecks: [StressCheck] = [
             .lostUpdate, .bankInvariant, .batchAtomicity, .deleteRangeVsScanners, .expectedState,
+            .documentIndexConsistency, .trackerHotCold,
         ]
         let wantsStore = (bulkChecks + raceChecks).contains { options.runs($0.rawValue) }
         if wantsStore {
@@ -105,7 +106,16 @@ public struct StressRunner: Sendable {
                 record(.batchAtomicity) { try races.batchAtomicity(store) }
                 record(.deleteRangeVsScanners) { try races.deleteRangeVsScanners(store) }
                 record(.expectedState) { try races.expectedState(store) }
+                record(.documentIndexConsistency) {
+                    try DocumentIndexConsistency(options: options, backend: backend, progress: progress).run(store)
+                }
                 try store.close()
+                // Closes and reopens the store itself: the rebuild from the store is what it checks.
+                record(.trackerHotCold) {
+                    try TrackerHotCold(options: options, backend: backend, progress: progress).run {
+                        try open(backend, at: data)
+                    }
+                }
             } catch {
                 for check in bulkChecks + raceChecks
                 where options.runs(check.rawValue) && !results.contains(where: { $0.name == check.rawValue }) {
