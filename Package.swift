@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The plugin seam: no dependencies beyond the standard library.
@@ -80,6 +81,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "StrataHTTP",
+            dependencies: [
+                "StrataStore", "StrataDB", "StrataDocument", "StrataQuery", "StrataSpatial",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "StrataClient",
             dependencies: [
                 "StrataWire", "StrataDocument",
@@ -99,6 +110,7 @@ let package = Package(
                 "StrataDB",
                 "StrataSpatial",
                 "StrataServer",
+                "StrataHTTP",
                 "StrataClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"])),
@@ -116,6 +128,14 @@ let package = Package(
         .testTarget(name: "StrataQueryTests", dependencies: ["StrataQuery"]),
         .testTarget(name: "StrataDBTests", dependencies: ["StrataDB", "StrataBackends", "StrataStoreTesting"]),
         .testTarget(name: "StrataServerTests", dependencies: ["StrataServer", "StrataClient", "StrataBackends", "StrataStoreTesting"]),
+        .testTarget(
+            name: "StrataHTTPTests",
+            dependencies: [
+                "StrataHTTP", "StrataBackends", "StrataStoreTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting"]),
     ],
     swiftLanguageModes: [.v6]
