@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import StrataDB
 import StrataDocument
 import StrataQuery
@@ -86,6 +87,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
                 self.init(.badRequest, e.message)
             default: self.init(.internal, "\(e.code): \(e.message)")
             }
+        case is NIOTooManyBytesError: self.init(.tooLarge, "the request body is over the size limit")
         case let e as HTTPError:
             switch e.status {
             case .notFound: self.init(.notFound, e.body ?? "no such route")

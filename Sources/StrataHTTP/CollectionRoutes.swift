@@ -48,7 +48,7 @@ struct CollectionRoutes<S: Store>: Sendable {
     }
 
     private func body(_ request: Request, _ context: some RequestContext) async throws -> ByteBuffer {
-        try await request.body.collect(upTo: context.maxUploadSize)
+        try await RequestBody.collect(request, context)
     }
 
     func listCollections() async throws -> Response {

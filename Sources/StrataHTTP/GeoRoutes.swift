@@ -21,7 +21,7 @@ struct GeoRoutes: Sendable {
             try await self.nearby(try context.parameters.require("ns"), request.uri.queryParameters)
         }
         router.put("/geo/:ns/objects/:id") { request, context in
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let body = try await RequestBody.collect(request, context)
             return try await self.upsert(
                 try context.parameters.require("ns"), try context.parameters.require("id"), body)
         }

@@ -1,9 +1,21 @@
 import Hummingbird
+import NIOCore
 import StrataDocument
 
 /// A request body read as relaxed Extended JSON (StrataDocument's
 /// ``ExtendedJSON``), with errors that name what was wrong.
 enum RequestBody {
+    /// Reads the whole body, at most the context's `maxUploadSize` bytes.
+    ///
+    /// - Throws: `APIError.tooLarge` for a longer body; the connection's errors.
+    static func collect(_ request: Request, _ context: some RequestContext) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.tooLarge, "the request body is over the limit of \(context.maxUploadSize) bytes")
+        }
+    }
+
     /// The body's value, or nil for an empty (or all-whitespace) body.
     ///
     /// - Throws: `APIError.badRequest` for bytes that are not UTF-8 or not

@@ -72,6 +72,18 @@ struct BadRequestTests {
         }
     }
 
+    @Test("a body over 2 MiB is 413 too_large and nothing is written")
+    func tooLarge() async throws {
+        try await withServer("trie") { http, _ in
+            #expect(try await http.post("/collections", #"{"name": "big"}"#).status == 201)
+            let big = #"{"_id": 1, "blob": ""# + String(repeating: "x", count: 3 * 1024 * 1024) + #""}"#
+            expectError(
+                try await http.post("/collections/big/data", big), 413, "too_large", mentioning: ["\(2 * 1024 * 1024)"])
+            #expect(try await http.post("/collections/big/query", "{}").documents.isEmpty)
+            #expect(try await http.post("/collections/big/data", #"{"_id": 2}"#).status == 201)
+        }
+    }
+
     @Test("an unknown collection is 404 not_found naming it, for every endpoint", arguments: backends)
     func unknownCollection(backend: String) async throws {
         try await withServer(backend) { http, _ in
