@@ -200,6 +200,16 @@ extension HTTPServer {
         try blocking { try await start(store: store, configuration: configuration) }
     }
 
+    /// ``start(database:tracker:configuration:)`` for synchronous callers: blocks
+    /// until listening. Must not be called from a Swift concurrency task.
+    ///
+    /// - Throws: what ``start(database:tracker:configuration:)`` throws.
+    public static func syncStart<S: Store>(
+        database: Database<S>, tracker: any ObjectTracker, configuration: HTTPConfiguration = HTTPConfiguration()
+    ) throws -> HTTPServer {
+        try blocking { try await start(database: database, tracker: tracker, configuration: configuration) }
+    }
+
     /// ``stop()`` for synchronous callers: blocks until stopped. Must not be
     /// called from a Swift concurrency task.
     ///

@@ -76,6 +76,8 @@ struct Serve: ParsableCommand {
             throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
         }
         // The HTTP API over the same store; stopped before the TCP server closes the store.
+        // It opens its own Database and Tracker; once the TCP server owns one of each,
+        // pass those instead (HTTPServer.syncStart(database:tracker:configuration:)).
         var http: HTTPServer?
         if let httpPort {
             do {
