@@ -4,8 +4,8 @@ import StrataStore
 import Synchronization
 import Testing
 
-/// A store that sleeps before each read transaction while `delay` is set,
-/// to hold requests in flight.
+/// A store whose reads sleep first (or throw `io`) as its ``Delay`` says,
+/// to hold requests in flight or fail them.
 final class SlowStore<Base: Store>: Store {
     typealias ReadTxn = Base.ReadTxn
     typealias WriteTxn = Base.WriteTxn
@@ -26,7 +26,8 @@ final class SlowStore<Base: Store>: Store {
     func dropColumnFamily(_ name: String) throws { try base.dropColumnFamily(name) }
     func columnFamilyNames() throws -> [String] { try base.columnFamilyNames() }
     func read<R>(_ body: (ReadTxn) throws -> R) throws -> R {
-        delay.threads.withLock { $0.insert(currentThreadName()) }
+        _ = delay.threads.withLock { $0.insert(currentThreadName()) }
+        if delay.failing.load(ordering: .relaxed) { throw StoreError(.io, "injected read failure") }
         let ms = delay.milliseconds.load(ordering: .relaxed)
         if ms > 0 { Thread.sleep(forTimeInterval: Double(ms) / 1000) }
         return try base.read(body)
@@ -35,10 +36,12 @@ final class SlowStore<Base: Store>: Store {
     func close() throws { try base.close() }
 }
 
-/// How long each read of a ``SlowStore`` sleeps first.
+/// How long each read of a ``SlowStore`` sleeps first, and whether it fails.
 final class Delay: Sendable {
     /// Milliseconds; 0 for none.
     let milliseconds = Atomic<Int>(0)
+    /// Whether reads throw an `io` error.
+    let failing = Atomic<Bool>(false)
     /// The names of the threads reads ran on.
     let threads = Mutex<Set<String>>([])
     func set(_ ms: Int) { milliseconds.store(ms, ordering: .relaxed) }
@@ -98,6 +101,22 @@ struct SlowStoreTests {
             delay.set(0)
             let names = delay.threads.withLock { $0 }
             #expect(!names.isEmpty && names.allSatisfy { $0.hasPrefix("TP-#") }, "store work ran on \(names)")
+            try await server.stop()
+        }
+    }
+
+    @Test("a store failure is 500 internal with the store's message, counted, and the server keeps serving")
+    func storeFailure() async throws {
+        try await Self.withSlowServer { http, server, delay in
+            delay.failing.store(true, ordering: .relaxed)
+            expectError(try await http.post("/collections/s/query", "{}"), 500, "internal", mentioning: ["injected"])
+            delay.failing.store(false, ordering: .relaxed)
+            #expect(try await http.post("/collections/s/query", "{}").documents.count == 1)
+            let metrics = try Sample.parseAll(try await http.get("/metrics").text)
+            #expect(
+                metrics.contains {
+                    $0.name == "strata_http_errors_total" && $0.labels["code"] == "internal" && $0.value == 1
+                })
             try await server.stop()
         }
     }
