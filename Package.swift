@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // The plugin seam: no dependencies beyond the standard library.
@@ -84,6 +85,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "StrataHTTP",
+            dependencies: [
+                "StrataStore", "StrataDB", "StrataDocument", "StrataQuery", "StrataSpatial",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "StrataClient",
             dependencies: [
                 "StrataWire", "StrataWireDocument", "StrataDocument",
@@ -110,6 +121,7 @@ let package = Package(
                 "StrataDB",
                 "StrataSpatial",
                 "StrataServer",
+                "StrataHTTP",
                 "StrataClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -128,6 +140,13 @@ let package = Package(
         .testTarget(name: "StrataQueryTests", dependencies: ["StrataQuery"]),
         .testTarget(name: "StrataDBTests", dependencies: ["StrataDB", "StrataBackends", "StrataStoreTesting"]),
         .testTarget(name: "StrataServerTests", dependencies: ["StrataServer", "StrataClient", "StrataWireDocument", "StrataBackends", "StrataStoreTesting"]),
+        .testTarget(
+            name: "StrataHTTPTests",
+            dependencies: [
+                "StrataHTTP", "StrataBackends", "StrataStoreTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "StrataHarnessTests", dependencies: ["StrataHarness", "StrataStoreTesting", "StrataBackends"]),
     ],

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import StrataDB
+import StrataHTTP
 import StrataServer
 import StrataStore
 
@@ -22,6 +24,9 @@ struct Serve: ParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port = 7070
 
+    @Option(help: "Also serve the HTTP API on this port (0 picks a free one); prints `http listening on HOST:PORT`.")
+    var httpPort: Int?
+
     @Option(name: .customLong("max-frame"), help: "The largest frame payload in bytes.")
     var maxFrame = 16 * 1024 * 1024
 
@@ -42,6 +47,9 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0…65535") }
+        if let httpPort, !(0...65535).contains(httpPort) {
+            throw ValidationError("--http-port must be in 0…65535")
+        }
         guard maxFrame >= 1 && maxFrame <= Int(UInt32.max) else {
             throw ValidationError("--max-frame must be in 1…\(UInt32.max)")
         }
@@ -68,6 +76,29 @@ struct Serve: ParsableCommand {
             try? store.close()
             throw CommandFailure(message: "cannot listen on \(host):\(port): \(error)")
         }
+        // The HTTP API over the same store and the TCP server's own tracker (one hot
+        // state for both; a Database holds no state beyond the store, so it gets its
+        // own). Stopped before the TCP server closes the tracker and the store.
+        var http: HTTPServer?
+        if let httpPort {
+            do {
+                var httpLogger = logger
+                httpLogger[metadataKey: "api"] = "http"
+                let httpConfiguration = HTTPConfiguration(host: host, port: httpPort, logger: httpLogger)
+                func startHTTP<S: Store>(_ s: S) throws -> HTTPServer {
+                    try HTTPServer.syncStart(
+                        database: try Database(store: s), tracker: server.objectTracker, configuration: httpConfiguration)
+                }
+                http = try startHTTP(store)
+            } catch {
+                try? server.stop()
+                throw CommandFailure(message: "cannot serve HTTP on \(host):\(httpPort): \(error)")
+            }
+        }
+        let stopAll: @Sendable () throws -> Void = { [http] in
+            do { try http?.syncStop() } catch { standardError("strata: stopping the HTTP server failed: \(error)\n") }
+            try server.stop()
+        }
 
         // Signals: ignore the default action, handle them on a queue.
         let queue = DispatchQueue(label: "strata.serve.signals")
@@ -78,7 +109,7 @@ struct Serve: ParsableCommand {
             source.setEventHandler {
                 standardError("strata: signal \(signalNumber): stopping\n")
                 DispatchQueue.global().async {
-                    do { try server.stop() } catch { standardError("strata: closing the store failed: \(error)\n") }
+                    do { try stopAll() } catch { standardError("strata: closing the store failed: \(error)\n") }
                 }
             }
             source.resume()
@@ -90,11 +121,12 @@ struct Serve: ParsableCommand {
             do {
                 try (line + "\n").write(toFile: readyFile, atomically: true, encoding: .utf8)
             } catch {
-                try? server.stop()
+                try? stopAll()
                 throw CommandFailure(message: "cannot write the ready file \(readyFile): \(error)")
             }
         }
         // Unbuffered, so a parent reading the pipe sees the line at once.
+        if let http { FileHandle.standardOutput.write(Data("http listening on \(http.host):\(http.port)\n".utf8)) }
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
 
         server.waitUntilStopped()
