@@ -48,7 +48,7 @@ struct ServeHTTPProcessTests {
         let reader = PipeReader(output)
         defer { if process.isRunning { process.terminate() } }
 
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(120)
         var port: Int?
         while Date() < deadline && process.isRunning && port == nil {
             let lines = reader.text.split(separator: "\n")

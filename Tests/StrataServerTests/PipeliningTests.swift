@@ -66,4 +66,34 @@ struct PipeliningTests {
             #expect(server.stats.requests >= 5000)
         }
     }
+    /// 200 connections open at once, each with 100 requests in flight before any
+    /// answer is read: every connection gets all of its answers, in its order.
+    @Test("200 concurrent connections each pipelining 100 requests", arguments: ["trie", "rocksdb"])
+    func twoHundredConcurrentConnections(backend: String) throws {
+        try withServer(backend: backend, configure: { $0.eventLoopThreads = 2 }) { server in
+            let clients = try (0..<200).map { _ in try Client.connect(port: server.port, timeout: .seconds(60)) }
+            defer { for c in clients { c.close() } }
+            for (n, client) in clients.enumerated() {
+                for i in 0..<50 {
+                    let key: MessagePackValue = .binary([UInt8(n & 0xFF), UInt8(n >> 8), UInt8(i)])
+                    try client.send(op: "kv_put", arguments: [("cf", "c200"), ("key", key), ("value", .binary([UInt8(n & 0xFF), UInt8(i)]))])
+                    try client.send(op: "kv_get", arguments: [("cf", "c200"), ("key", key)])
+                }
+                try client.flush()
+            }
+            #expect(clients.allSatisfy { $0.outstanding == 100 })
+            var wrong: [String] = []
+            for (n, client) in clients.enumerated() {
+                for i in 0..<50 {
+                    let put = try client.receive()
+                    let got = try client.receive()
+                    if put != .bool(true) || got != .binary([UInt8(n & 0xFF), UInt8(i)]) {
+                        wrong.append("connection \(n) request \(i): \(put), \(got)")
+                    }
+                }
+            }
+            #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+            #expect(server.stats.requests >= 20_000)
+        }
+    }
 }
