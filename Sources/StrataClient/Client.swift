@@ -139,7 +139,7 @@ public final class Client: @unchecked Sendable {
 
     /// Sends `auth {token}`. Throws `.unauthorized` for a wrong token.
     public func authenticate(token: String) throws(ClientError) {
-        try call(op: "auth", arguments: [("token", .string(token))])
+        try call(Calls.authenticate(token: token))
     }
 
     // MARK: Reading frames

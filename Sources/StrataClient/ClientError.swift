@@ -31,6 +31,8 @@ public struct ClientError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let timeout = Code(rawValue: "timeout")
         /// The server sent something that is not a valid response.
         public static let protocolViolation = Code(rawValue: "protocol")
+        /// The calling task was cancelled before the answer came (``AsyncClient``).
+        public static let cancelled = Code(rawValue: "cancelled")
 
         /// Matches a `ClientError` of this code, for `catch` clauses.
         public static func ~= (code: Code, error: any Error) -> Bool {
