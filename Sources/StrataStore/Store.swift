@@ -65,7 +65,7 @@ extension Store {
     /// rolling back when it throws. On an optimistic conflict the closure runs
     /// again from the start, so it must not have effects outside the transaction
     /// that cannot be repeated. Throws `conflict` after `maxAttempts` losses.
-    @discardableResult
+    @inlinable @discardableResult
     public func write<R>(maxAttempts: Int = 100, _ body: (WriteTxn) throws -> R) throws -> R {
         precondition(maxAttempts > 0, "maxAttempts must be positive")
         var attempt = 1

@@ -65,6 +65,7 @@ public protocol StoreCursor {
 }
 
 extension ReadTransaction {
+    @inlinable
     public func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?] {
         try keys.map { try get($0, in: cf) }
     }
@@ -93,7 +94,7 @@ extension ReadTransaction {
 
     /// Visits the entries of `range` with borrowed bytes until `body` returns false.
     /// Returns the number of entries visited.
-    @discardableResult
+    @inlinable @discardableResult
     public func forEach(
         in cf: ColumnFamily,
         range: KeyRange = .all,
@@ -110,6 +111,7 @@ extension ReadTransaction {
     }
 
     /// The entries of `range`, copied, at most `limit` of them.
+    @inlinable
     public func scan(
         in cf: ColumnFamily,
         range: KeyRange = .all,
@@ -126,6 +128,7 @@ extension ReadTransaction {
     }
 
     /// A lazy iterator over the entries of `range` that copies each entry.
+    @inlinable
     public func entries(in cf: ColumnFamily, range: KeyRange = .all, reverse: Bool = false) throws -> EntryIterator<Cursor> {
         EntryIterator(cursor: try makeCursor(in: cf, range: range, reverse: reverse))
     }
@@ -133,8 +136,12 @@ extension ReadTransaction {
 
 /// Copies entries out of a cursor one at a time.
 public struct EntryIterator<Cursor: StoreCursor> {
-    var cursor: Cursor
+    @usableFromInline var cursor: Cursor
+
+    @inlinable init(cursor: Cursor) { self.cursor = cursor }
+
     /// The next entry, or nil at the end.
+    @inlinable
     public mutating func next() throws -> (key: [UInt8], value: [UInt8])? {
         guard try cursor.next() else { return nil }
         return cursor.withEntry { (Array($0), Array($1)) }
@@ -142,6 +149,7 @@ public struct EntryIterator<Cursor: StoreCursor> {
 }
 
 extension WriteTransaction {
+    @inlinable
     public func putBatch(_ entries: [(key: [UInt8], value: [UInt8])], in cf: ColumnFamily) throws {
         for entry in entries { try put(entry.key, entry.value, in: cf) }
     }
