@@ -4,6 +4,7 @@ extension StoreConformance {
     static let basicChecks: [ConformanceCheck] = [
         ConformanceCheck("crud") { ctx in try crud(ctx, try ctx.open()) },
         ConformanceCheck("own-writes") { ctx in try ownWrites(ctx, try ctx.open()) },
+        ConformanceCheck("put-batch") { ctx in try putBatch(ctx, try ctx.open()) },
         ConformanceCheck("column-families") { ctx in try columnFamilies(ctx, try ctx.open()) },
         ConformanceCheck("large-values") { ctx in try largeValues(ctx, try ctx.open()) },
         ConformanceCheck("key-sizes") { ctx in try keySizes(ctx, try ctx.open()) },
@@ -65,6 +66,37 @@ private func ownWrites(_ ctx: ConformanceContext, _ store: some Store) throws {
         try txn.deleteRange(KeyRange(lower: bytes("k6"), upper: bytes("k8")), in: cf)
         try ctx.expect(try txn.get(bytes("k7"), in: cf) == nil, "a write txn must see its own delete-range")
     }
+}
+
+/// A batch in no particular order, with repeated keys, is the same as its
+/// puts one by one: the later entry for a key wins.
+private func putBatch(_ ctx: ConformanceContext, _ store: some Store) throws {
+    defer { try? store.close() }
+    let cf = try store.defaultColumnFamily()
+    try store.write { txn in
+        try txn.put(bytes("m"), bytes("old"), in: cf)
+        try txn.put(bytes("z"), bytes("kept"), in: cf)
+    }
+    var model: [[UInt8]: [UInt8]] = [bytes("m"): bytes("old"), bytes("z"): bytes("kept")]
+    var batch: [(key: [UInt8], value: [UInt8])] = []
+    for i in [7, 3, 9, 3, 0, 12, 7, 5, 3] {
+        let entry = (key: bytes("k\(i)"), value: bytes("v\(i)-\(batch.count)"))
+        batch.append(entry)
+        model[entry.key] = entry.value
+    }
+    batch.append((bytes("m"), []))
+    model[bytes("m")] = []
+    batch.append((bytes("a"), bytes("first")))
+    model[bytes("a")] = bytes("first")
+    let expected = model.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { [$0.key, $0.value] }
+    try store.write { txn in
+        try txn.putBatch([], in: cf)
+        try txn.putBatch(batch, in: cf)
+        let seen = try txn.scan(in: cf).map { [$0.key, $0.value] }
+        try ctx.expect(seen == expected, "a write txn must see its batch as puts in batch order, got \(seen)")
+    }
+    let stored = try store.read { try $0.scan(in: cf).map { [$0.key, $0.value] } }
+    try ctx.expect(stored == expected, "a committed batch must read back as its puts in batch order, got \(stored)")
 }
 
 private func columnFamilies(_ ctx: ConformanceContext, _ store: some Store) throws {
