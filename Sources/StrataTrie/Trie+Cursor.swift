@@ -85,11 +85,11 @@ struct TrieCursor {
             } else if top.next < node.childCount {
                 let child = node.child(top.next)
                 stack[index].next += 1
-                key.append(contentsOf: child.segment)
+                child.withSegment { key.append(contentsOf: $0) }
                 stack.append(Frame(node: child, next: -1))
             } else {
                 stack.removeLast()
-                key.removeLast(node.segment.count)
+                key.removeLast(node.segmentLength)
             }
         }
         return finish()
@@ -102,7 +102,7 @@ struct TrieCursor {
             if top.next >= 0 {
                 let child = node.child(top.next)
                 stack[index].next -= 1
-                key.append(contentsOf: child.segment)
+                child.withSegment { key.append(contentsOf: $0) }
                 stack.append(Frame(node: child, next: child.childCount - 1))
             } else if top.next == -1 {
                 stack[index].next = -2
@@ -113,7 +113,7 @@ struct TrieCursor {
                 }
             } else {
                 stack.removeLast()
-                key.removeLast(node.segment.count)
+                key.removeLast(node.segmentLength)
             }
         }
         return finish()
@@ -136,9 +136,9 @@ struct TrieCursor {
             }
             let child = node.child(j)
             let (k, segmentGreater) = compareSegment(child.segment, bound, offset)
-            if k == child.segment.count {
+            if k == child.segmentLength {
                 stack[top].next = j + 1
-                key.append(contentsOf: child.segment)
+                child.withSegment { key.append(contentsOf: $0) }
                 stack.append(Frame(node: child, next: -1))
                 offset += k
                 continue
@@ -166,9 +166,9 @@ struct TrieCursor {
             }
             let child = node.child(j)
             let (k, segmentGreater) = compareSegment(child.segment, bound, offset)
-            if k == child.segment.count {
+            if k == child.segmentLength {
                 stack[top].next = j - 1
-                key.append(contentsOf: child.segment)
+                child.withSegment { key.append(contentsOf: $0) }
                 stack.append(Frame(node: child, next: child.childCount - 1))
                 offset += k
                 continue

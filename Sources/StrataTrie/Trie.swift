@@ -5,8 +5,9 @@
 // their segments, kept as two parallel arrays so a lookup scans bytes only:
 //
 //   +---------------------------------------------------------------+
-//   | segment    [UInt8]   bytes of the edge from the parent        |
-//   |                      (empty only at the root)                 |
+//   | segment    bytes     the edge from the parent (empty only at  |
+//   |                      the root); up to 16 bytes inline in the  |
+//   |                      header, longer ones in an array          |
 //   | value      [UInt8]?  the value stored under the path's key    |
 //   | firstBytes [UInt8]   firstBytes[i] == children[i].segment[0]  |
 //   | children   [Node]    ascending by first byte                  |
@@ -45,9 +46,14 @@ struct NodeHeader {
     var childCount: Int32 = 0
     /// The number of children the tail has room for.
     var capacity: Int32
-    /// `segment.count`.
+    /// The segment's length.
     var segmentLength: Int
-    var segment: [UInt8]
+    /// The segment's bytes when it is at most `inlineSegmentCapacity` long
+    /// (in memory order), so that a lookup reads them from the node itself
+    /// rather than chasing a pointer to an array.
+    var inlineSegment: (UInt64, UInt64) = (0, 0)
+    /// The segment's bytes when it is longer.
+    var longSegment: [UInt8]? = nil
     var value: [UInt8]?
     var firstBytes: [UInt8]
     var count: Int
@@ -68,24 +74,64 @@ struct NodeHeader {
 final class Node: ManagedBuffer<NodeHeader, Node> {
     /// A node with room for `capacity` children and none yet.
     static func make(segment: [UInt8], value: [UInt8]?, count: Int, capacity: Int = 0) -> Node {
-        let made = Node.create(minimumCapacity: capacity) { _ in
-            NodeHeader(
-                capacity: Int32(capacity), segmentLength: segment.count, segment: segment, value: value,
-                firstBytes: [], count: count)
-        }
-        return unsafeDowncast(made, to: Node.self)
+        segment.withUnsafeBytes { make(segmentBytes: $0, value: value, count: count, capacity: capacity) }
     }
+
+    /// A node whose segment is a copy of `segmentBytes`.
+    static func make(segmentBytes: UnsafeRawBufferPointer, value: [UInt8]?, count: Int, capacity: Int = 0) -> Node {
+        let made = Node.create(minimumCapacity: capacity) { _ in
+            NodeHeader(capacity: Int32(capacity), segmentLength: 0, value: value, firstBytes: [], count: count)
+        }
+        let node = unsafeDowncast(made, to: Node.self)
+        node.setSegment(segmentBytes)
+        return node
+    }
+
+    /// Segments up to this long are stored in the header.
+    static let inlineSegmentCapacity = 16
+
+    /// Replaces the segment by a copy of `bytes`.
+    func setSegment(_ bytes: UnsafeRawBufferPointer) {
+        withUnsafeMutablePointerToHeader { h in
+            h.pointee.segmentLength = bytes.count
+            if bytes.count <= Node.inlineSegmentCapacity {
+                h.pointee.longSegment = nil
+                h.pointee.inlineSegment = (0, 0)
+                withUnsafeMutableBytes(of: &h.pointee.inlineSegment) { inline in
+                    if let base = bytes.baseAddress, bytes.count > 0 {
+                        inline.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
+                    }
+                }
+            } else {
+                h.pointee.longSegment = Array(bytes)
+            }
+        }
+    }
+
+    /// Calls `body` with the segment's bytes, valid inside `body` only.
+    @inline(__always)
+    func withSegment<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withUnsafeMutablePointerToHeader { h in
+            let length = h.pointee.segmentLength
+            if length <= Node.inlineSegmentCapacity {
+                let start = UnsafeMutableRawPointer(h) + Node.inlineSegmentOffset
+                return try body(UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: length))
+            }
+            return try h.pointee.longSegment!.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// Where `inlineSegment` lies in the header.
+    static let inlineSegmentOffset = MemoryLayout<NodeHeader>.offset(of: \.inlineSegment)!
 
     deinit {
         _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: Int(h.pointee.childCount)) }
     }
 
+    /// A copy of the segment.
     var segment: [UInt8] {
-        get { header.segment }
-        set {
-            header.segment = newValue
-            header.segmentLength = newValue.count
-        }
+        get { withSegment { Array($0) } }
+        set { newValue.withUnsafeBytes { setSegment($0) } }
     }
     var value: [UInt8]? {
         get { header.value }
@@ -143,15 +189,20 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
     /// array buffers) are shared.
     func copy(capacity: Int? = nil) -> Node {
         let n = childCount
-        let made = Node.make(segment: segment, value: value, count: count, capacity: max(capacity ?? n, n))
-        made.header.firstBytes = header.firstBytes
-        made.header.packedLow = header.packedLow
-        made.header.packedHigh = header.packedHigh
+        let room = max(capacity ?? n, n)
+        // The header is copied whole (its arrays are shared), then the
+        // children are retained into the new tail.
+        let made = Node.create(minimumCapacity: room) { _ in
+            var copied = self.header
+            copied.capacity = Int32(room)
+            copied.childCount = 0
+            return copied
+        }
         withUnsafeMutablePointerToElements { from in
             made.withUnsafeMutablePointerToElements { to in to.initialize(from: from, count: n) }
         }
         made.header.childCount = Int32(n)
-        return made
+        return unsafeDowncast(made, to: Node.self)
     }
 
     /// Inserts `child`, whose segment starts with `byte`, at position `i`,
@@ -163,24 +214,34 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
             // `node` is unique: move its children into the bigger node rather
             // than copying them (which would retain and then release each).
             let old = node
-            let grown = Node.make(
-                segment: old.segment, value: old.value, count: old.count, capacity: n < 4 ? 4 : Swift.min(n * 2, 256))
-            grown.header.firstBytes = old.header.firstBytes
-            grown.header.packedLow = old.header.packedLow
-            grown.header.packedHigh = old.header.packedHigh
+            let room = n < 4 ? 4 : Swift.min(n * 2, 256)
+            let grown = Node.create(minimumCapacity: room) { _ in
+                // Moved, not copied: copying would retain the header's arrays
+                // only for `old`'s release to release them again.
+                old.withUnsafeMutablePointerToHeader { h in
+                    var moved = h.move()
+                    h.initialize(to: NodeHeader(capacity: 0, segmentLength: 0, value: nil, firstBytes: [], count: 0))
+                    moved.capacity = Int32(room)
+                    moved.childCount = 0
+                    return moved
+                }
+            }
             old.withUnsafeMutablePointerToElements { from in
                 grown.withUnsafeMutablePointerToElements { to in to.moveInitialize(from: from, count: n) }
             }
             old.header.childCount = 0
             grown.header.childCount = Int32(n)
-            node = grown
+            node = unsafeDowncast(grown, to: Node.self)
         }
         node.withUnsafeMutablePointerToElements { e in
             (e + i + 1).moveInitialize(from: e + i, count: n - i)
             (e + i).initialize(to: child)
         }
         node.header.childCount = Int32(n + 1)
-        node.firstBytes.insert(byte, at: i)
+        // In place: through the `firstBytes` accessors the array would be
+        // copied on every insertion.
+        node.header.firstBytes.insert(byte, at: i)
+        node.packFirstBytes()
     }
 
     /// Removes child `i`.
@@ -191,10 +252,11 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
             (e + i).moveInitialize(from: e + i + 1, count: n - i - 1)
         }
         header.childCount = Int32(n - 1)
-        firstBytes.remove(at: i)
+        header.firstBytes.remove(at: i)
+        packFirstBytes()
     }
 
-    private func packFirstBytes() {
+    fileprivate func packFirstBytes() {
         var low: UInt64 = 0
         var high: UInt64 = 0
         for (i, b) in header.firstBytes.prefix(16).enumerated() {
@@ -267,7 +329,29 @@ struct Trie {
     /// valid until the trie is next mutated. The walk retains nothing.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer) -> Unmanaged<Node>? {
-        var node = Unmanaged.passUnretained(root)
+        Trie.find(key, from: Unmanaged.passUnretained(root))
+    }
+
+    /// Calls `body` with the value of `node` (nil for no node or no value)
+    /// without retaining it: only for nodes that nothing can change or free
+    /// while `body` runs, such as those of a published snapshot.
+    @inline(__always)
+    static func withBorrowedValue<R>(
+        of node: Unmanaged<Node>?, _ body: (UnsafeRawBufferPointer?) throws -> R
+    ) rethrows -> R {
+        guard let node else { return try body(nil) }
+        return try node._withUnsafeGuaranteedRef { n in
+            try n.withUnsafeMutablePointerToHeader { h in
+                guard h.pointee.value != nil else { return try body(nil) }
+                return try h.pointee.value!.withUnsafeBytes { try body($0) }
+            }
+        }
+    }
+
+    /// The node below `root` whose path spells exactly `key`, unretained.
+    @inline(__always)
+    static func find(_ key: UnsafeRawBufferPointer, from root: Unmanaged<Node>) -> Unmanaged<Node>? {
+        var node = root
         var offset = 0
         let n = key.count
         while offset < n {
@@ -282,7 +366,7 @@ struct Trie {
                         guard n - offset >= length else { return false }
                         if length > 1 {
                             // The first byte matched already.
-                            let same = h.pointee.segment.withUnsafeBufferPointer { s -> Bool in
+                            let same = c.withSegment { s -> Bool in
                                 var k = 1
                                 while k < length {
                                     if s[k] != key[offset + k] { return false }
@@ -351,18 +435,17 @@ struct Trie {
         let byte = key[offset]
         let (i, found) = node.childIndex(byte)
         if !found {
-            let leaf = Node.make(segment: Array(key[offset...]), value: Array(value), count: 1)
+            let leaf = Node.make(
+                segmentBytes: UnsafeRawBufferPointer(rebasing: key[offset...]), value: Array(value), count: 1)
             Node.insertChild(leaf, firstByte: byte, at: i, into: &node)
             node.count += 1
             return true
         }
         let (segmentLength, common) = node.unretainedChild(i)._withUnsafeGuaranteedRef { child in
-            child.withUnsafeMutablePointerToHeader { h in
-                h.pointee.segment.withUnsafeBufferPointer { s in
-                    var k = 1
-                    while k < s.count && offset + k < key.count && s[k] == key[offset + k] { k += 1 }
-                    return (s.count, k)
-                }
+            child.withSegment { s in
+                var k = 1
+                while k < s.count && offset + k < key.count && s[k] == key[offset + k] { k += 1 }
+                return (s.count, k)
             }
         }
         if common == segmentLength {
@@ -375,17 +458,20 @@ struct Trie {
             if !isKnownUniquelyReferenced(&slot) { slot = slot.copy() }
             let child = slot
             var middle = Node.make(
-                segment: Array(child.segment[..<common]), value: nil, count: child.count + 1, capacity: 2)
-            child.segment.removeFirst(common)
+                segmentBytes: UnsafeRawBufferPointer(rebasing: key[offset..<offset + common]), value: nil,
+                count: child.count + 1, capacity: 2)
+            let rest = child.withSegment { Array($0[common...]) }
+            child.segment = rest
             let end = offset + common
             if end == key.count {
                 middle.value = Array(value)
-                Node.insertChild(child, firstByte: child.segment[0], at: 0, into: &middle)
+                Node.insertChild(child, firstByte: rest[0], at: 0, into: &middle)
             } else {
-                let leaf = Node.make(segment: Array(key[end...]), value: Array(value), count: 1)
-                Node.insertChild(child, firstByte: child.segment[0], at: 0, into: &middle)
-                let at = leaf.segment[0] < child.segment[0] ? 0 : 1
-                Node.insertChild(leaf, firstByte: leaf.segment[0], at: at, into: &middle)
+                let leaf = Node.make(
+                    segmentBytes: UnsafeRawBufferPointer(rebasing: key[end...]), value: Array(value), count: 1)
+                Node.insertChild(child, firstByte: rest[0], at: 0, into: &middle)
+                let at = key[end] < rest[0] ? 0 : 1
+                Node.insertChild(leaf, firstByte: key[end], at: at, into: &middle)
             }
             return middle
         }
