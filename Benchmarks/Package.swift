@@ -27,7 +27,10 @@ let package = Package(
             name: "ReferenceWorkload",
             dependencies: [
                 .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataLMDB", package: "Strata"),
+                .product(name: "StrataRocksDB", package: "Strata"),
                 .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataTrie", package: "Strata"),
             ],
             path: "ReferenceWorkload"
         ),

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static inline uint64_t splitmix64(uint64_t *s) {
@@ -30,9 +31,17 @@ static inline void format_key(uint32_t n, char *key) {
     for (int i = 15; i >= 1; i--) { key[i] = (char)('0' + n % 10); n /= 10; }
 }
 
+/* The clock of the phases: wall time, or with STRATA_REFERENCE_CLOCK=cpu the
+ * calling thread's CPU time (user + system), which a machine shared with
+ * other work disturbs much less. The Swift side reads the same variable. */
 static inline double now_s(void) {
+    static int cpu = -1;
+    if (cpu < 0) {
+        const char *clock = getenv("STRATA_REFERENCE_CLOCK");
+        cpu = clock != NULL && strcmp(clock, "cpu") == 0;
+    }
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 

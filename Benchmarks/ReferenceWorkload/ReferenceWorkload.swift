@@ -1,16 +1,25 @@
 import Foundation
 import StrataBackends
+import StrataLMDB
+import StrataRocksDB
 import StrataStore
+import StrataTrie
 
 /// The reference workload of `Reference/workload.h`, through the Store protocol,
 /// so `Reference/compare.sh` can put each backend beside a plain C loop.
 ///
 /// usage: ReferenceWorkload BACKEND DIR NUM VALUE_SIZE BATCH [key=value tuning…]
+///
+/// DIR `-` opens the store without a path (the trie in memory). BATCH `bulk`
+/// replaces the write phase by a bulk load: every entry (prepared before the
+/// clock starts, in random order) in one `putBatch` of one transaction.
 @main
 enum ReferenceWorkload {
     static func main() throws {
         let args = CommandLine.arguments
-        guard args.count >= 6, let num = Int(args[3]), let valueSize = Int(args[4]), let batch = Int(args[5]) else {
+        guard args.count >= 6, let num = Int(args[3]), let valueSize = Int(args[4]),
+            let batch = args[5] == "bulk" ? 0 : Int(args[5])
+        else {
             FileHandle.standardError.write(Data("usage: ReferenceWorkload BACKEND DIR NUM VALUE_SIZE BATCH [k=v…]\n".utf8))
             exit(2)
         }
@@ -19,8 +28,17 @@ enum ReferenceWorkload {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             if parts.count == 2 { tuning[parts[0]] = parts[1] }
         }
-        let store = try StoreRegistry.standard.open(args[1], options: StoreOptions(path: args[2], sync: false, tuning: tuning))
-        try run(store, num: num, valueSize: valueSize, batch: batch)
+        let path = args[2] == "-" ? nil : args[2]
+        let store = try StoreRegistry.standard.open(args[1], options: StoreOptions(path: path, sync: false, tuning: tuning))
+        // The concrete store type, so that `run` is compiled for it (as a
+        // program written against one backend is): through `any Store` every
+        // call would go through witness tables.
+        switch store {
+        case let store as LMDBStore: try run(store, num: num, valueSize: valueSize, batch: batch)
+        case let store as RocksDBStore: try run(store, num: num, valueSize: valueSize, batch: batch)
+        case let store as TrieStore: try run(store, num: num, valueSize: valueSize, batch: batch)
+        default: try run(store, num: num, valueSize: valueSize, batch: batch)
+        }
         try store.close()
     }
 
@@ -31,20 +49,30 @@ enum ReferenceWorkload {
         let value = [UInt8](repeating: 0x5A, count: valueSize)
 
         var start = now()
-        try value.withUnsafeBytes { v in
-            var i = 0
-            while i < num {
-                let end = min(i + batch, num)
-                try store.write { txn in
-                    for j in i..<end {
-                        formatKey(order[j], into: &key)
-                        try key.withUnsafeBytes { try txn.put($0, v, in: cf) }
-                    }
-                }
-                i = end
+        if batch == 0 {
+            let entries = order.map { n -> (key: [UInt8], value: [UInt8]) in
+                formatKey(n, into: &key)
+                return (key, value)
             }
+            start = now()
+            try store.write { try $0.putBatch(entries, in: cf) }
+            report("bulk-load", num, now() - start)
+        } else {
+            try value.withUnsafeBytes { v in
+                var i = 0
+                while i < num {
+                    let end = min(i + batch, num)
+                    try store.write { txn in
+                        for j in i..<end {
+                            formatKey(order[j], into: &key)
+                            try key.withUnsafeBytes { try txn.put($0, v, in: cf) }
+                        }
+                    }
+                    i = end
+                }
+            }
+            report("write", num, now() - start)
         }
-        report("write", num, now() - start)
 
         order = shuffled(num, seed: 2)
         var total = 0
@@ -99,9 +127,14 @@ enum ReferenceWorkload {
         }
     }
 
+    /// Wall time, or the thread's CPU time with `STRATA_REFERENCE_CLOCK=cpu`
+    /// (as `Reference/workload.h`).
+    static let clock = ProcessInfo.processInfo.environment["STRATA_REFERENCE_CLOCK"] == "cpu"
+        ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC
+
     static func now() -> Double {
         var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
+        clock_gettime(clock, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
