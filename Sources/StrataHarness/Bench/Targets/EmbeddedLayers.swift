@@ -1,3 +1,4 @@
+import StrataBackends
 import StrataDB
 import StrataDocument
 import StrataQuery
@@ -9,12 +10,19 @@ protocol ClosableSpatialSession: SpatialSession, Sendable {
     func close() throws
 }
 
-func makeEmbeddedDocuments(_ store: some Store) throws -> any DocumentSession & Sendable {
-    try EmbeddedDocuments(store: store)
+/// Sessions over the store's concrete type (``StoreRegistry/visit(_:with:)``).
+func makeEmbeddedDocuments(_ store: any Store) throws -> any DocumentSession & Sendable {
+    struct Make: StoreVisitor {
+        func visit<S: Store>(_ store: S) throws -> any DocumentSession & Sendable { try EmbeddedDocuments(store: store) }
+    }
+    return try StoreRegistry.visit(store, with: Make())
 }
 
-func makeEmbeddedSpatial(_ store: some Store) throws -> any ClosableSpatialSession {
-    try EmbeddedSpatial(store: store)
+func makeEmbeddedSpatial(_ store: any Store) throws -> any ClosableSpatialSession {
+    struct Make: StoreVisitor {
+        func visit<S: Store>(_ store: S) throws -> any ClosableSpatialSession { try EmbeddedSpatial(store: store) }
+    }
+    return try StoreRegistry.visit(store, with: Make())
 }
 
 /// Document calls on a `Database` over the store. Filters and updates are

@@ -109,7 +109,12 @@ final class EmbeddedKV<S: Store>: KVSession, @unchecked Sendable {
     }
 }
 
-/// Opens the existential store so the session is specialized for its backend.
-func makeEmbeddedKV(_ store: some Store, cf: String) throws -> any KVSession {
-    try EmbeddedKV(store: store, cf: cf)
+/// A session over the store's concrete type, so that it is compiled for
+/// each backend (``StoreRegistry/visit(_:with:)``).
+func makeEmbeddedKV(_ store: any Store, cf: String) throws -> any KVSession {
+    struct Make: StoreVisitor {
+        let cf: String
+        func visit<S: Store>(_ store: S) throws -> any KVSession { try EmbeddedKV(store: store, cf: cf) }
+    }
+    return try StoreRegistry.visit(store, with: Make(cf: cf))
 }
