@@ -48,17 +48,23 @@ struct ServeHTTPProcessTests {
         let reader = PipeReader(output)
         defer { if process.isRunning { process.terminate() } }
 
-        let deadline = Date().addingTimeInterval(120)
+        func announcedPort() -> Int? {
+            let lines = reader.text.split(separator: "\n")
+            guard lines.contains(where: { $0.hasPrefix("listening on ") }),
+                let http = lines.first(where: { $0.hasPrefix("http listening on 127.0.0.1:") })
+            else { return nil }
+            return Int(http.split(separator: ":").last ?? "")
+        }
+        // Generous: with every suite running in parallel on a small machine
+        // the server can take minutes to start. Looked at once more after the
+        // loop, since the lines may arrive during its last sleep.
+        let deadline = Date().addingTimeInterval(300)
         var port: Int?
         while Date() < deadline && process.isRunning && port == nil {
-            let lines = reader.text.split(separator: "\n")
-            if lines.contains(where: { $0.hasPrefix("listening on ") }),
-                let http = lines.first(where: { $0.hasPrefix("http listening on 127.0.0.1:") })
-            {
-                port = Int(http.split(separator: ":").last ?? "")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            port = announcedPort()
+            if port == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
+        port = port ?? announcedPort()
         let httpPort = try #require(port, "no `http listening on` line; got \(reader.text.debugDescription)")
         let http = HTTP(port: httpPort)
         let health = try await http.get("/healthz")

@@ -32,7 +32,7 @@ struct ServeProcessTests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let deadline = Date().addingTimeInterval(120)
+            let deadline = Date().addingTimeInterval(300)
             var line: String?
             while Date() < deadline && process.isRunning {
                 if let text = try? String(contentsOfFile: readyFile, encoding: .utf8), text.hasSuffix("\n") {
