@@ -2,7 +2,7 @@ extension RStarTree {
     /// Creates a tree holding `entries`, packed by Sort-Tile-Recursive.
     ///
     /// - Throws: `SpatialError.duplicateID` when an id occurs twice.
-    public convenience init(bulkLoading entries: [SpatialEntry], maxEntries: Int = 32) throws(SpatialError) {
+    public convenience init(bulkLoading entries: [SpatialEntry], maxEntries: Int = 16) throws(SpatialError) {
         self.init(maxEntries: maxEntries)
         try bulkLoad(entries)
     }
@@ -20,68 +20,75 @@ extension RStarTree {
             removeAll()
             return
         }
-        var xs = [Double](repeating: 0, count: entries.count)
-        var ys = [Double](repeating: 0, count: entries.count)
-        for (i, e) in entries.enumerated() {
-            xs[i] = e.point.longitude
-            ys[i] = e.point.latitude
+        var newSlotOf: [String: Int32] = [:]
+        newSlotOf.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() where newSlotOf.updateValue(Int32(i), forKey: e.id) != nil {
+            throw SpatialError(.duplicateID, "id \"\(e.id)\" occurs more than once")
         }
-        var newLeafOf: [String: RStarNode] = [:]
-        newLeafOf.reserveCapacity(entries.count)
-        var level: [RStarNode] = []
-        for group in tiles(xs: xs, ys: ys) {
-            let leaf = RStarNode(isLeaf: true, capacity: maxEntries)
-            for i in group {
-                let e = entries[i]
-                leaf.appendRect(Rect(point: e.point))
-                leaf.ids.append(e.id)
-                leaf.points.append(e.point)
-                if newLeafOf.updateValue(leaf, forKey: e.id) != nil {
-                    throw SpatialError(.duplicateID, "id \"\(e.id)\" occurs more than once")
-                }
-            }
-            level.append(leaf)
-        }
-        var newHeight = 1
-        while level.count > 1 {
-            let rects = level.map { $0.computeMBR() }
-            let groups = tiles(xs: rects.map(\.centerX), ys: rects.map(\.centerY))
-            var next: [RStarNode] = []
-            next.reserveCapacity(groups.count)
-            for group in groups {
-                let node = RStarNode(isLeaf: false, capacity: maxEntries)
-                for i in group {
-                    node.appendRect(rects[i])
-                    node.children.append(level[i])
-                    level[i].parent = node
+        removeAll()
+        slotOf = newSlotOf
+        ids = entries.map(\.id)
+        points = entries.map(\.point)
+        leafOfSlot = [Int32](repeating: -1, count: entries.count)
+        count = entries.count
+        pool.free(root)
+
+        var xs = points.map(\.longitude)
+        var ys = points.map(\.latitude)
+        // Each level: the refs to pack (slots, then nodes) and their rectangles.
+        var refs = (0..<Int32(entries.count)).map { $0 }
+        var rects = points.map { Rect(point: $0) }
+        var level: Int8 = 0
+        pool.reserve(pool.used + entries.count / max(1, minEntries) + 16)
+        while true {
+            var next: [Int32] = []
+            var nextRects: [Rect] = []
+            for run in tiles(xs: xs, ys: ys) {
+                let node = pool.allocate(level: level)
+                var mbr = Rect.empty
+                for i in run {
+                    append(rects[i], ref: refs[i], to: node)
+                    mbr = mbr.union(rects[i])
                 }
                 next.append(node)
+                nextRects.append(mbr)
             }
-            level = next
-            newHeight += 1
+            if next.count == 1 {
+                root = next[0]
+                height = Int(level) + 1
+                return
+            }
+            refs = next
+            rects = nextRects
+            xs = rects.map(\.centerX)
+            ys = rects.map(\.centerY)
+            level += 1
         }
-        root = level[0]
-        root.parent = nil
-        height = newHeight
-        leafOf = newLeafOf
-        count = entries.count
     }
 
     /// Groups of indices, each of m…M entries (one group of any size when all fit).
-    private func tiles(xs: [Double], ys: [Double]) -> [[Int]] {
+    private func tiles(xs: [Double], ys: [Double]) -> [ArraySlice<Int>] {
         let n = xs.count
-        if n <= maxEntries { return [Array(0..<n)] }
+        if n <= maxEntries { return [Array(0..<n)[...]] }
         var order = Array(0..<n)
-        order.sort { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && ys[$0] < ys[$1]) }
+        xs.withUnsafeBufferPointer { xs in
+            ys.withUnsafeBufferPointer { ys in
+                order.sort { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && ys[$0] < ys[$1]) }
+            }
+        }
         let nodeCount = (n + maxEntries - 1) / maxEntries
         let sliceCount = Int(Double(nodeCount).squareRoot().rounded(.up))
-        var groups: [[Int]] = []
+        var groups: [ArraySlice<Int>] = []
         groups.reserveCapacity(nodeCount + sliceCount)
         for slice in evenRanges(count: n, parts: sliceCount) {
-            order[slice].sort { ys[$0] < ys[$1] || (ys[$0] == ys[$1] && xs[$0] < xs[$1]) }
+            xs.withUnsafeBufferPointer { xs in
+                ys.withUnsafeBufferPointer { ys in
+                    order[slice].sort { ys[$0] < ys[$1] || (ys[$0] == ys[$1] && xs[$0] < xs[$1]) }
+                }
+            }
             let parts = (slice.count + maxEntries - 1) / maxEntries
             for run in evenRanges(count: slice.count, parts: parts) {
-                groups.append(Array(order[(slice.lowerBound + run.lowerBound)..<(slice.lowerBound + run.upperBound)]))
+                groups.append(order[(slice.lowerBound + run.lowerBound)..<(slice.lowerBound + run.upperBound)])
             }
         }
         return groups
