@@ -11,7 +11,8 @@ extension RStarTree {
     /// (Leutenegger, Lopez, Edgington 1997): sort by longitude, cut into
     /// ⌈√P⌉ vertical slices, sort each slice by latitude, pack runs into
     /// nodes; repeat on the node centers until one level fits in the root.
-    /// Runs are cut evenly, so every node holds at least m entries.
+    /// Runs are cut evenly, so every node holds at least m entries. Entry i
+    /// takes slot i (owners that keep per-slot data rely on it).
     ///
     /// - Throws: `SpatialError.duplicateID` when an id occurs twice; the tree
     ///   is unchanged then.

@@ -327,6 +327,24 @@ public final class RStarTree: SpatialIndex {
         for e in removed { insert(e.rect, ref: e.ref, atLevel: level) }
     }
 
+    /// The slot of an object, if present.
+    @inline(__always)
+    func slot(for id: String) -> Int32? { slotOf[id] }
+
+    /// Adds an object the caller knows is absent; returns its slot.
+    func insertAbsent(id: String, point: GeoPoint) -> Int32 {
+        let slot = allocateSlot(id: id, point: point)
+        slotOf[id] = slot
+        insertPoint(slot)
+        count += 1
+        return slot
+    }
+
+    /// Calls `body` with the slot and id of every object.
+    func forEachSlot(_ body: (Int32, String) -> Void) {
+        for slot in 0..<leafOfSlot.count where leafOfSlot[slot] >= 0 { body(Int32(slot), ids[slot]) }
+    }
+
     // MARK: - Deletion
 
     /// Removes an object; returns whether it was present.
@@ -401,12 +419,9 @@ public final class RStarTree: SpatialIndex {
     public func move(id: String, to point: GeoPoint) {
         if let slot = slotOf[id] {
             move(slot: slot, to: point)
-            return
+        } else {
+            _ = insertAbsent(id: id, point: point)
         }
-        let slot = allocateSlot(id: id, point: point)
-        slotOf[id] = slot
-        insertPoint(slot)
-        count += 1
     }
 
     /// Moves the object in `slot`.
