@@ -11,8 +11,8 @@ extension RStarTree {
     /// (Leutenegger, Lopez, Edgington 1997): sort by longitude, cut into
     /// ⌈√P⌉ vertical slices, sort each slice by latitude, pack runs into
     /// nodes; repeat on the node centers until one level fits in the root.
-    /// Runs are cut evenly, so every node holds at least m entries. Entry i
-    /// takes slot i (owners that keep per-slot data rely on it).
+    /// Runs are cut evenly, so every node holds at least m entries. Slots are
+    /// numbered in leaf order (owners that keep per-slot data look them up).
     ///
     /// - Throws: `SpatialError.duplicateID` when an id occurs twice; the tree
     ///   is unchanged then.
@@ -21,22 +21,27 @@ extension RStarTree {
             removeAll()
             return
         }
+        // Slots follow the leaf order, so that the ids and points of one
+        // leaf's hits sit together in memory.
+        let leafOrder = tiles(entries.map { Rect(point: $0.point) })
         var newSlotOf: [String: Int32] = [:]
         newSlotOf.reserveCapacity(entries.count)
-        for (i, e) in entries.enumerated() where newSlotOf.updateValue(Int32(i), forKey: e.id) != nil {
-            throw SpatialError(.duplicateID, "id \"\(e.id)\" occurs more than once")
+        for (slot, item) in leafOrder.enumerated() {
+            let id = entries[Int(item.index)].id
+            if newSlotOf.updateValue(Int32(slot), forKey: id) != nil {
+                throw SpatialError(.duplicateID, "id \"\(id)\" occurs more than once")
+            }
         }
         removeAll()
         slotOf = newSlotOf
-        ids = entries.map(\.id)
-        points = entries.map(\.point)
+        ids = leafOrder.map { entries[Int($0.index)].id }
+        points = leafOrder.map { entries[Int($0.index)].point }
         leafOfSlot = [Int32](repeating: -1, count: entries.count)
         count = entries.count
         pool.free(root)
 
-        var xs = points.map(\.longitude)
-        var ys = points.map(\.latitude)
         // Each level: the refs to pack (slots, then nodes) and their rectangles.
+        // The slots are already in tile order, which the first sort keeps.
         var refs = (0..<Int32(entries.count)).map { $0 }
         var rects = points.map { Rect(point: $0) }
         var level: Int8 = 0
@@ -44,10 +49,13 @@ extension RStarTree {
         while true {
             var next: [Int32] = []
             var nextRects: [Rect] = []
-            for run in tiles(xs: xs, ys: ys) {
+            let items = tiles(rects)
+            next.reserveCapacity(items.count / maxEntries + 1)
+            forEachRun(items.count) { run in
                 let node = pool.allocate(level: level)
                 var mbr = Rect.empty
-                for i in run {
+                for k in run {
+                    let i = Int(items[k].index)
                     append(rects[i], ref: refs[i], to: node)
                     mbr = mbr.union(rects[i])
                 }
@@ -61,38 +69,56 @@ extension RStarTree {
             }
             refs = next
             rects = nextRects
-            xs = rects.map(\.centerX)
-            ys = rects.map(\.centerY)
             level += 1
         }
     }
 
-    /// Groups of indices, each of m…M entries (one group of any size when all fit).
-    private func tiles(xs: [Double], ys: [Double]) -> [ArraySlice<Int>] {
-        let n = xs.count
-        if n <= maxEntries { return [Array(0..<n)[...]] }
-        var order = Array(0..<n)
-        xs.withUnsafeBufferPointer { xs in
-            ys.withUnsafeBufferPointer { ys in
-                order.sort { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && ys[$0] < ys[$1]) }
-            }
-        }
+    /// A rectangle's center and its position in the level being packed.
+    struct TileItem {
+        var x: Double
+        var y: Double
+        var index: Int32
+    }
+
+    /// The rectangles' centers in Sort-Tile-Recursive order: sorted by x,
+    /// cut into ⌈√P⌉ slices of whole runs, each slice sorted by y. Consecutive
+    /// runs of `forEachRun` are then the nodes. Items carry their coordinates,
+    /// so the sorts read memory in order.
+    private func tiles(_ rects: [Rect]) -> [TileItem] {
+        let n = rects.count
+        var items = rects.indices.map { TileItem(x: rects[$0].centerX, y: rects[$0].centerY, index: Int32($0)) }
+        if n <= maxEntries { return items }
+        items.sort { $0.x < $1.x || ($0.x == $1.x && ($0.y < $1.y || ($0.y == $1.y && $0.index < $1.index))) }
         let nodeCount = (n + maxEntries - 1) / maxEntries
         let sliceCount = Int(Double(nodeCount).squareRoot().rounded(.up))
-        var groups: [ArraySlice<Int>] = []
-        groups.reserveCapacity(nodeCount + sliceCount)
-        for slice in evenRanges(count: n, parts: sliceCount) {
-            xs.withUnsafeBufferPointer { xs in
-                ys.withUnsafeBufferPointer { ys in
-                    order[slice].sort { ys[$0] < ys[$1] || (ys[$0] == ys[$1] && xs[$0] < xs[$1]) }
-                }
-            }
-            let parts = (slice.count + maxEntries - 1) / maxEntries
-            for run in evenRanges(count: slice.count, parts: parts) {
-                groups.append(order[(slice.lowerBound + run.lowerBound)..<(slice.lowerBound + run.upperBound)])
+        for slice in sliceRanges(count: n, slices: sliceCount) {
+            items[slice].sort {
+                $0.y < $1.y || ($0.y == $1.y && ($0.x < $1.x || ($0.x == $1.x && $0.index < $1.index)))
             }
         }
-        return groups
+        return items
+    }
+
+    /// The slices of `tiles`: `count` items cut into `slices` parts whose
+    /// sizes differ by at most one, each then cut into runs by `forEachRun`.
+    private func sliceRanges(count: Int, slices: Int) -> [Range<Int>] { evenRanges(count: count, parts: slices) }
+
+    /// Calls `body` with every run (node) of a level of `count` items, in
+    /// order: each slice cut evenly into runs of at most M, so every run holds
+    /// at least m entries.
+    private func forEachRun(_ count: Int, _ body: (Range<Int>) -> Void) {
+        if count <= maxEntries {
+            body(0..<count)
+            return
+        }
+        let nodeCount = (count + maxEntries - 1) / maxEntries
+        let sliceCount = Int(Double(nodeCount).squareRoot().rounded(.up))
+        for slice in sliceRanges(count: count, slices: sliceCount) {
+            let parts = (slice.count + maxEntries - 1) / maxEntries
+            for run in evenRanges(count: slice.count, parts: parts) {
+                body((slice.lowerBound + run.lowerBound)..<(slice.lowerBound + run.upperBound))
+            }
+        }
     }
 
     /// `count` items cut into `parts` consecutive ranges whose sizes differ by at most one.

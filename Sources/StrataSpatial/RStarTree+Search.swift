@@ -153,6 +153,23 @@ struct QueryPoint {
         return QueryPoint.safe(a)
     }
 
+    /// A lower bound on the term to a point, with no trigonometry and tight
+    /// at small distances (where `cheapBound`'s Jordan factor (2/π)² is loose):
+    /// with x = |Δφ|/2 and y = |Δλ|/2 (radians, y ≤ π/2 after wrapping),
+    /// sin x ≥ x − x³/6 ≥ 0 (x ≤ π/2 < √6), and
+    /// cos φ2 = cos(φ1 + Δφ) ≥ cos φ1 (1 − Δφ²/2) − |sin φ1| |Δφ|, so
+    /// a ≥ (x − x³/6)² + cos φ1 · max(0, that) · (y − y³/6)².
+    @inline(__always)
+    func pointBound(latitude lat: Double, longitude lon: Double) -> Double {
+        let dPhi = abs(lat - latitude) * Haversine.radiansPerDegree
+        let x = dPhi / 2
+        let sx = x - x * x * x / 6
+        let y = QueryPoint.wrappedSeparation(lon - longitude) * (Haversine.radiansPerDegree / 2)
+        let sy = y - y * y * y / 6
+        let cos2 = max(0, cosPhi * (1 - dPhi * dPhi / 2) - abs(sinPhi) * dPhi)
+        return QueryPoint.safe(sx * sx + cosPhi * cos2 * sy * sy)
+    }
+
     /// The haversine term from the query to the nearest point of a
     /// (non-wrapping) rectangle, lowered by `safe`.
     ///
@@ -298,6 +315,7 @@ extension RStarTree {
         let box = (try? Haversine.coveringBox(center: center, radiusMeters: radius)) ?? .world
         box.forEachSearchPart { part in
             walk(part, stack: &stack) { slot, lon, lat in
+                if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), radiusTerm) { return }
                 let a = q.term(latitude: lat, longitude: lon)
                 if QueryPoint.exceeds(a, radiusTerm) { return }
                 let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
@@ -340,7 +358,7 @@ extension RStarTree {
                 for i in 0..<n {
                     let lon = b[4 * i]
                     let lat = b[4 * i + 1]
-                    if QueryPoint.exceeds(q.cheapBound(minX: lon, minY: lat, maxX: lon, maxY: lat), worstTerm) {
+                    if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), worstTerm) {
                         continue
                     }
                     let a = q.term(latitude: lat, longitude: lon)

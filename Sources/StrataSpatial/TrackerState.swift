@@ -39,10 +39,14 @@ final class NamespaceState {
     ///
     /// - Throws: `SpatialError.duplicateID` (not for keys read from one store).
     convenience init(objects: [(id: String, current: Current)]) throws(SpatialError) {
-        // Bulk loading gives entry i slot i.
         self.init(tree: try RStarTree(bulkLoading: objects.map { SpatialEntry(id: $0.id, point: $0.current.point) }))
-        times = objects.map(\.current.time)
-        data = objects.map(\.current.data)
+        times = [Int64](repeating: 0, count: objects.count)
+        data = [[String: String]](repeating: [:], count: objects.count)
+        for o in objects {
+            let slot = Int(tree.slot(for: o.id)!)
+            times[slot] = o.current.time
+            data[slot] = o.current.data
+        }
         oldestBound = times.min() ?? .max
     }
 
