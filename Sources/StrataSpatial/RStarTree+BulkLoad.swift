@@ -2,7 +2,7 @@ extension RStarTree {
     /// Creates a tree holding `entries`, packed by Sort-Tile-Recursive.
     ///
     /// - Throws: `SpatialError.duplicateID` when an id occurs twice.
-    public convenience init(bulkLoading entries: [SpatialEntry], maxEntries: Int = 16) throws(SpatialError) {
+    public convenience init(bulkLoading entries: [SpatialEntry], maxEntries: Int = 32) throws(SpatialError) {
         self.init(maxEntries: maxEntries)
         try bulkLoad(entries)
     }
