@@ -5,7 +5,7 @@ SWIFT ?= swift
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 RESULTS := results/$(RUN_ID)
 
-.PHONY: all deps build release test test-trie-only bench bench-full bench-micro stress stress-ci clean
+.PHONY: all deps build release test test-trie-only bench bench-full bench-micro bench-spatial stress stress-ci clean
 
 all: build
 
@@ -50,6 +50,13 @@ bench-full: deps
 bench-micro: deps
 	@mkdir -p $(RESULTS)
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
+
+## Moving-object micro-benchmarks with package-benchmark: the R*-tree at 1M
+## points (bulk load, insert, radius ~10 results, knn 10) and the tracker at
+## 100k objects on every backend (upsert, nearby, knn).
+bench-spatial: deps
+	@mkdir -p $(RESULTS)
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target SpatialBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/spatial-benchmarks.txt
 
 ## The store-level stress and race suite (StressTests/README.md): 500,000
 ## records of 1 KiB on every backend, race checks, crash recovery.

@@ -24,6 +24,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SpatialBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataSpatial", package: "Strata"),
+                .product(name: "StrataStore", package: "Strata"),
+            ],
+            path: "SpatialBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "ReferenceWorkload",
             dependencies: [
                 .product(name: "StrataBackends", package: "Strata"),

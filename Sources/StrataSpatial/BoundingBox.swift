@@ -105,6 +105,24 @@ public struct BoundingBox: Hashable, Sendable, CustomStringConvertible {
         return parts
     }
 
+    /// Calls `body` with each non-wrapping rectangle of `searchParts`, without allocating.
+    @inline(__always)
+    func forEachSearchPart(_ body: (Rect) -> Void) {
+        if wrapsAntimeridian {
+            body(Rect(minX: minLongitude, minY: minLatitude, maxX: 180, maxY: maxLatitude))
+            body(Rect(minX: -180, minY: minLatitude, maxX: maxLongitude, maxY: maxLatitude))
+            return
+        }
+        body(Rect(minX: minLongitude, minY: minLatitude, maxX: maxLongitude, maxY: maxLatitude))
+        let touchesWest = minLongitude == -180
+        let touchesEast = maxLongitude == 180
+        if touchesEast && !touchesWest {
+            body(Rect(minX: -180, minY: minLatitude, maxX: -180, maxY: maxLatitude))
+        } else if touchesWest && !touchesEast {
+            body(Rect(minX: 180, minY: minLatitude, maxX: 180, maxY: maxLatitude))
+        }
+    }
+
     public var description: String {
         "[lat \(minLatitude)…\(maxLatitude), lon \(minLongitude)…\(maxLongitude)]"
     }

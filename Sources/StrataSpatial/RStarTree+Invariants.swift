@@ -3,48 +3,65 @@ extension RStarTree {
     ///
     /// Checks: node sizes within m…M (the root: at most M, and at least 2
     /// children when internal); every rectangle equal to the tight bound of its
-    /// child (or its point); parent links; all leaves at one depth; `count`
-    /// equal to the number of points; the id map pointing at each id's leaf
-    /// and holding nothing else; ids unique.
+    /// child (or its point); parent links and levels; all leaves at one depth;
+    /// no node lost or reachable while free; `count` equal to the number of
+    /// points; the slot tables (id → slot → id, slot → leaf) agreeing with the
+    /// leaves and holding nothing else; ids unique.
     public func invariantViolations() -> [String] {
         var problems: [String] = []
         var points = 0
+        var nodes = 0
         var seen = Set<String>()
-        if root.parent != nil { problems.append("the root has a parent") }
-        if !root.isLeaf && root.count < 2 { problems.append("the internal root has \(root.count) children") }
+        if pool.parent(root) != nil { problems.append("the root has a parent") }
+        if pool.isFree(root) { problems.append("the root is a free node") }
+        if pool.level(root) > 0 && pool.count(root) < 2 {
+            problems.append("the internal root has \(pool.count(root)) children")
+        }
 
-        func visit(_ node: RStarNode, depth: Int, path: String) {
-            let n = node.count
-            if node.mbrs.count % 4 != 0 { problems.append("\(path): \(node.mbrs.count) rectangle values") }
+        func visit(_ node: Int32, depth: Int, path: String) {
+            nodes += 1
+            let n = pool.count(node)
+            if pool.isFree(node) {
+                problems.append("\(path): node \(node) is free but reachable")
+                return
+            }
+            if Int(pool.level(node)) != height - 1 - depth {
+                problems.append("\(path): level \(pool.level(node)) at depth \(depth), height is \(height)")
+                return
+            }
             if n > maxEntries { problems.append("\(path): \(n) entries, more than M = \(maxEntries)") }
-            if node !== root && n < minEntries { problems.append("\(path): \(n) entries, fewer than m = \(minEntries)") }
-            if node.isLeaf {
-                if depth != height - 1 { problems.append("\(path): leaf at depth \(depth), height is \(height)") }
-                if node.ids.count != n || node.points.count != n || !node.children.isEmpty {
-                    problems.append("\(path): \(node.ids.count) ids, \(node.points.count) points, \(n) rectangles")
-                    return
-                }
+            if node != root && n < minEntries { problems.append("\(path): \(n) entries, fewer than m = \(minEntries)") }
+            if pool.level(node) == 0 {
                 for i in 0..<n {
                     points += 1
-                    let id = node.ids[i]
-                    if !seen.insert(id).inserted { problems.append("\(path): id \"\(id)\" occurs twice") }
-                    if node.rect(i) != Rect(point: node.points[i]) {
-                        problems.append("\(path)[\(i)]: rectangle \(node.rect(i)) is not the point \(node.points[i])")
+                    let slot = pool.ref(node, i)
+                    guard slot >= 0 && Int(slot) < ids.count else {
+                        problems.append("\(path)[\(i)]: slot \(slot) out of range")
+                        continue
                     }
-                    if leafOf[id] !== node { problems.append("\(path)[\(i)]: the id map does not lead to \"\(id)\"") }
+                    let id = ids[Int(slot)]
+                    if !seen.insert(id).inserted { problems.append("\(path): id \"\(id)\" occurs twice") }
+                    if pool.rect(node, i) != Rect(point: self.points[Int(slot)]) {
+                        problems.append(
+                            "\(path)[\(i)]: rectangle \(pool.rect(node, i)) is not the point \(self.points[Int(slot)])")
+                    }
+                    if slotOf[id] != slot { problems.append("\(path)[\(i)]: the id map does not lead to \"\(id)\"") }
+                    if leafOfSlot[Int(slot)] != node {
+                        problems.append("\(path)[\(i)]: slot \(slot) names another leaf")
+                    }
                 }
             } else {
-                if depth >= height - 1 { problems.append("\(path): internal node at depth \(depth), height is \(height)") }
-                if node.children.count != n || !node.ids.isEmpty {
-                    problems.append("\(path): \(node.children.count) children, \(n) rectangles")
-                    return
-                }
                 for i in 0..<n {
-                    let child = node.children[i]
-                    if child.parent !== node { problems.append("\(path)/\(i): wrong parent link") }
-                    if child.count == 0 { problems.append("\(path)/\(i): empty node") }
-                    if node.rect(i) != child.computeMBR() {
-                        problems.append("\(path)/\(i): rectangle \(node.rect(i)) is not tight (\(child.computeMBR()))")
+                    let child = pool.ref(node, i)
+                    guard child >= 0 && Int(child) < pool.used else {
+                        problems.append("\(path)/\(i): node \(child) out of range")
+                        continue
+                    }
+                    if pool.parent(child) != node { problems.append("\(path)/\(i): wrong parent link") }
+                    if pool.count(child) == 0 { problems.append("\(path)/\(i): empty node") }
+                    if pool.rect(node, i) != pool.computeMBR(child) {
+                        problems.append(
+                            "\(path)/\(i): rectangle \(pool.rect(node, i)) is not tight (\(pool.computeMBR(child)))")
                     }
                     visit(child, depth: depth + 1, path: "\(path)/\(i)")
                 }
@@ -52,7 +69,14 @@ extension RStarTree {
         }
         visit(root, depth: 0, path: "root")
         if points != count { problems.append("count is \(count) but the leaves hold \(points) points") }
-        if leafOf.count != points { problems.append("the id map holds \(leafOf.count) ids for \(points) points") }
+        if slotOf.count != points { problems.append("the id map holds \(slotOf.count) ids for \(points) points") }
+        if ids.count != points + freeSlots.count {
+            problems.append("\(ids.count) slots for \(points) points and \(freeSlots.count) free slots")
+        }
+        for slot in freeSlots where Int(slot) < leafOfSlot.count && leafOfSlot[Int(slot)] >= 0 {
+            problems.append("free slot \(slot) names a leaf")
+        }
+        if nodes != pool.liveCount { problems.append("\(pool.liveCount) nodes in use, \(nodes) reachable") }
         return problems
     }
 }

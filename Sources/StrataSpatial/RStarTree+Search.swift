@@ -4,61 +4,72 @@
     import Darwin
 #endif
 
-/// A binary min-heap of nodes keyed by a lower bound on the haversine term
-/// (see `QueryPoint`), each key marked exact or cheap. The tree keeps one and
-/// reuses its storage across searches. Nodes are held unmanaged: the tree owns
-/// them for the whole search, and skipping reference counting here is most of
-/// the queue's cost.
-struct NodeQueue {
-    private var keys: [Double] = []
-    private var nodes: [Unmanaged<RStarNode>] = []
-    private var exact: [Bool] = []
+/// An object found by a distance query: its slot in the tree and its distance in metres.
+struct SlotHit {
+    var distance: Double
+    var slot: Int32
+}
 
-    mutating func reset() {
+/// The buffers a search needs, owned by the tree and reused so that a query
+/// allocates only its result.
+struct SearchScratch {
+    /// The best-first queue: a binary min-heap of keys (lower bounds on the
+    /// haversine term) and entry addresses (`node · stride + index`; negated
+    /// minus one while the key is only the cheap bound).
+    var keys: [Double] = []
+    var entries: [Int32] = []
+    /// The hits kept so far (a max-heap while k-nearest runs).
+    var hits: [SlotHit] = []
+    /// Nodes still to visit in a depth-first walk.
+    var stack: [Int32] = []
+
+    mutating func resetQueue() {
         keys.removeAll(keepingCapacity: true)
-        nodes.removeAll(keepingCapacity: true)
-        exact.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
     }
 
     var minKey: Double { keys.first ?? .infinity }
 
-    mutating func push(_ key: Double, _ node: RStarNode, exact isExact: Bool) {
+    mutating func push(_ key: Double, _ entry: Int32) {
         keys.append(key)
-        nodes.append(Unmanaged.passUnretained(node))
-        exact.append(isExact)
-        var i = keys.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard keys[i] < keys[parent] else { break }
-            keys.swapAt(i, parent)
-            nodes.swapAt(i, parent)
-            exact.swapAt(i, parent)
-            i = parent
+        entries.append(entry)
+        keys.withUnsafeMutableBufferPointer { k in
+            entries.withUnsafeMutableBufferPointer { e in
+                var i = k.count - 1
+                while i > 0 {
+                    let parent = (i - 1) / 2
+                    guard key < k[parent] else { break }
+                    k[i] = k[parent]
+                    e[i] = e[parent]
+                    i = parent
+                }
+                k[i] = key
+                e[i] = entry
+            }
         }
     }
 
-    mutating func popMin() -> (key: Double, node: RStarNode, exact: Bool)? {
-        guard !keys.isEmpty else { return nil }
-        let top = (keys[0], nodes[0].takeUnretainedValue(), exact[0])
-        let lastKey = keys.removeLast()
-        let lastNode = nodes.removeLast()
-        let lastExact = exact.removeLast()
-        if !keys.isEmpty {
-            keys[0] = lastKey
-            nodes[0] = lastNode
-            exact[0] = lastExact
-            var i = 0
-            let n = keys.count
-            while true {
-                let l = 2 * i + 1
-                guard l < n else { break }
-                var c = l
-                if l + 1 < n && keys[l + 1] < keys[l] { c = l + 1 }
-                guard keys[c] < keys[i] else { break }
-                keys.swapAt(i, c)
-                nodes.swapAt(i, c)
-                exact.swapAt(i, c)
-                i = c
+    mutating func popMin() -> (key: Double, entry: Int32)? {
+        guard let lastKey = keys.popLast() else { return nil }
+        let lastEntry = entries.removeLast()
+        guard !keys.isEmpty else { return (lastKey, lastEntry) }
+        let top = (keys[0], entries[0])
+        keys.withUnsafeMutableBufferPointer { k in
+            entries.withUnsafeMutableBufferPointer { e in
+                let n = k.count
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    guard l < n else { break }
+                    var c = l
+                    if l + 1 < n && k[l + 1] < k[l] { c = l + 1 }
+                    guard k[c] < lastKey else { break }
+                    k[i] = k[c]
+                    e[i] = e[c]
+                    i = c
+                }
+                k[i] = lastKey
+                e[i] = lastEntry
             }
         }
         return top
@@ -132,13 +143,31 @@ struct QueryPoint {
         let g = gap / 180
         var a = g * g
         if !(longitude >= minX && longitude <= maxX) {
-            let sep = min(QueryPoint.wrappedSeparation(longitude - minX), QueryPoint.wrappedSeparation(longitude - maxX))
+            let sep = min(
+                QueryPoint.wrappedSeparation(longitude - minX), QueryPoint.wrappedSeparation(longitude - maxX))
             let l = sep / 180
             let maxAbs = max(abs(minY), abs(maxY))
             let cosLow = max(0, 1 - maxAbs / 90)
             a += max(0, cosPhi) * cosLow * l * l
         }
         return QueryPoint.safe(a)
+    }
+
+    /// A lower bound on the term to a point, with no trigonometry and tight
+    /// at small distances (where `cheapBound`'s Jordan factor (2/π)² is loose):
+    /// with x = |Δφ|/2 and y = |Δλ|/2 (radians, y ≤ π/2 after wrapping),
+    /// sin x ≥ x − x³/6 ≥ 0 (x ≤ π/2 < √6), and
+    /// cos φ2 = cos(φ1 + Δφ) ≥ cos φ1 (1 − Δφ²/2) − |sin φ1| |Δφ|, so
+    /// a ≥ (x − x³/6)² + cos φ1 · max(0, that) · (y − y³/6)².
+    @inline(__always)
+    func pointBound(latitude lat: Double, longitude lon: Double) -> Double {
+        let dPhi = abs(lat - latitude) * Haversine.radiansPerDegree
+        let x = dPhi / 2
+        let sx = x - x * x * x / 6
+        let y = QueryPoint.wrappedSeparation(lon - longitude) * (Haversine.radiansPerDegree / 2)
+        let sy = y - y * y * y / 6
+        let cos2 = max(0, cosPhi * (1 - dPhi * dPhi / 2) - abs(sinPhi) * dPhi)
+        return QueryPoint.safe(sx * sx + cosPhi * cos2 * sy * sy)
     }
 
     /// The haversine term from the query to the nearest point of a
@@ -179,26 +208,40 @@ extension RStarTree {
     public func search(in box: BoundingBox) -> [SpatialEntry] {
         var out: [SpatialEntry] = []
         guard count > 0 else { return out }
-        for part in box.searchParts {
-            let q = Rect(
-                minX: part.minLongitude, minY: part.minLatitude, maxX: part.maxLongitude, maxY: part.maxLatitude)
-            collect(root, in: q, into: &out)
+        var stack = scratch.stack
+        scratch.stack = []
+        defer { scratch.stack = stack }
+        box.forEachSearchPart { q in
+            walk(q, stack: &stack) { slot, _, _ in
+                out.append(SpatialEntry(id: ids[Int(slot)], point: points[Int(slot)]))
+            }
         }
         return out
     }
 
-    private func collect(_ node: RStarNode, in q: Rect, into out: inout [SpatialEntry]) {
-        node.mbrs.withUnsafeBufferPointer { m in
-            for i in 0..<(m.count / 4) {
-                let minX = m[4 * i]
-                let minY = m[4 * i + 1]
-                let maxX = m[4 * i + 2]
-                let maxY = m[4 * i + 3]
-                guard minX <= q.maxX && maxX >= q.minX && minY <= q.maxY && maxY >= q.minY else { continue }
-                if node.isLeaf {
-                    out.append(SpatialEntry(id: node.ids[i], point: node.points[i]))
-                } else {
-                    collect(node.children[i], in: q, into: &out)
+    /// Calls `body` with the slot, longitude and latitude of every point inside
+    /// the (non-wrapping) rectangle `q`, depth first.
+    @inline(__always)
+    private func walk(_ q: Rect, stack: inout [Int32], _ body: (Int32, Double, Double) -> Void) {
+        let boxStore = pool.boxStore
+        let refStore = pool.refStore
+        let stride = pool.stride
+        stack.removeAll(keepingCapacity: true)
+        stack.append(root)
+        while let node = stack.popLast() {
+            let b = boxStore + Int(node) * stride * 4
+            let r = refStore + Int(node) * stride
+            let n = pool.count(node)
+            if pool.level(node) == 0 {
+                for i in 0..<n {
+                    let x = b[4 * i]
+                    let y = b[4 * i + 1]
+                    if x >= q.minX && x <= q.maxX && y >= q.minY && y <= q.maxY { body(r[i], x, y) }
+                }
+            } else {
+                for i in 0..<n
+                where b[4 * i] <= q.maxX && b[4 * i + 2] >= q.minX && b[4 * i + 1] <= q.maxY && b[4 * i + 3] >= q.minY {
+                    stack.append(r[i])
                 }
             }
         }
@@ -211,114 +254,191 @@ extension RStarTree {
     public func search(near center: GeoPoint, radiusMeters: Double, limit: Int = .max) throws(SpatialError)
         -> [SpatialHit]
     {
-        try Haversine.validate(radiusMeters: radiusMeters)
-        try QueryArguments.check(limit: limit, name: "limit")
-        return bestFirst(from: center, within: radiusMeters, k: limit)
+        hits(try slotsNear(center, radiusMeters: radiusMeters, limit: limit))
     }
 
     /// The `k` nearest objects by great-circle distance, nearest first (equal distances by id).
     ///
     /// - Throws: `SpatialError.invalidArgument` for a negative `k`.
     public func nearest(to point: GeoPoint, k: Int) throws(SpatialError) -> [SpatialHit] {
+        hits(try slotsNearest(to: point, k: k))
+    }
+
+    /// The public form of slot hits.
+    private func hits(_ found: ArraySlice<SlotHit>) -> [SpatialHit] {
+        found.map { SpatialHit(id: ids[Int($0.slot)], point: points[Int($0.slot)], distanceMeters: $0.distance) }
+    }
+
+    /// The id of an object's slot (for owners that keep their own per-object data).
+    func id(ofSlot slot: Int32) -> String { ids[Int(slot)] }
+
+    /// `search(near:radiusMeters:limit:)` as slots, in order.
+    func slotsNear(_ center: GeoPoint, radiusMeters: Double, limit: Int) throws(SpatialError) -> ArraySlice<SlotHit> {
+        try Haversine.validate(radiusMeters: radiusMeters)
+        try QueryArguments.check(limit: limit, name: "limit")
+        guard limit > 0, count > 0 else { return [] }
+        // A bounded radius walks the covering box; a limit runs best-first so
+        // that a wide radius with a small limit does not visit everything.
+        if limit < count { return bestFirst(from: center, within: radiusMeters, k: limit) }
+        return withinRadius(center, radiusMeters)
+    }
+
+    /// `nearest(to:k:)` as slots, in order.
+    func slotsNearest(to point: GeoPoint, k: Int) throws(SpatialError) -> ArraySlice<SlotHit> {
         try QueryArguments.check(limit: k, name: "k")
         return bestFirst(from: point, within: .infinity, k: k)
     }
 
-    /// Best-first search (Hjaltason and Samet): pop nodes by lower bound,
-    /// keep the best `k` hits in a max-heap, stop when the next bound exceeds
-    /// the worst kept hit (or the radius). Children enter the queue under a
-    /// cheap bound; the exact bound is computed only when a node reaches the
-    /// front, and the node goes back if that bound is no longer the least.
-    /// Ties at the cut-off are kept, so equal distances resolve by id exactly
-    /// as a full sort would.
-    func bestFirst(from center: GeoPoint, within radius: Double, k: Int) -> [SpatialHit] {
-        guard k > 0, count > 0 else { return [] }
+    /// Sorts hits nearest first, equal distances by id.
+    @inline(__always)
+    private func precedes(_ a: SlotHit, _ b: SlotHit) -> Bool {
+        a.distance < b.distance || (a.distance == b.distance && ids[Int(a.slot)] < ids[Int(b.slot)])
+    }
+
+    /// Every object within `radius` metres: a walk of the covering box in
+    /// degrees (one or more non-wrapping parts), a great-circle distance only
+    /// for the points inside it.
+    private func withinRadius(_ center: GeoPoint, _ radius: Double) -> ArraySlice<SlotHit> {
+        var found = scratch.hits
+        var stack = scratch.stack
+        scratch.hits = []
+        scratch.stack = []
+        defer {
+            scratch.hits = found
+            scratch.stack = stack
+        }
+        found.removeAll(keepingCapacity: true)
         let q = QueryPoint(center)
         let radiusTerm = QueryPoint.term(ofMeters: radius)
-        var hits: [SpatialHit] = []
-        if k <= 1024 { hits.reserveCapacity(k) }
-        var worst = radius
-        var worstTerm = radiusTerm
-        // Work on a local queue (moved out and back, no copy) to avoid an
-        // exclusivity check on the tree for every push and pop.
-        var queue = self.queue
-        self.queue = NodeQueue()
-        defer { self.queue = queue }
-        queue.reset()
-        queue.push(0, root, exact: true)
-        while let (key, node, isExact) = queue.popMin() {
-            if QueryPoint.exceeds(key, worstTerm) { break }
-            if !isExact {
-                // The node's own MBR equals its entry in the parent (rectangles are tight).
-                let r = node.computeMBR()
-                let b = q.exactBound(minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)
-                if QueryPoint.exceeds(b, worstTerm) { continue }
-                if b > queue.minKey {
-                    queue.push(b, node, exact: true)
-                    continue
-                }
+        // The box is padded against rounding, and its walk finds every point
+        // within the radius (Haversine.coveringBox); the filter is exact.
+        let box = (try? Haversine.coveringBox(center: center, radiusMeters: radius)) ?? .world
+        box.forEachSearchPart { part in
+            walk(part, stack: &stack) { slot, lon, lat in
+                if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), radiusTerm) { return }
+                let a = q.term(latitude: lat, longitude: lon)
+                if QueryPoint.exceeds(a, radiusTerm) { return }
+                let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
+                if d <= radius { found.append(SlotHit(distance: d, slot: slot)) }
             }
-            let m = node.mbrs
-            if node.isLeaf {
-                for i in 0..<(m.count / 4) {
-                    let lon = m[4 * i]
-                    let lat = m[4 * i + 1]
-                    if QueryPoint.exceeds(q.cheapBound(minX: lon, minY: lat, maxX: lon, maxY: lat), worstTerm) {
+        }
+        found.sort(by: precedes)
+        return found[...]
+    }
+
+    /// Best-first search (Hjaltason and Samet): pop entries by lower bound,
+    /// keep the best `k` hits in a max-heap, stop when the next bound exceeds
+    /// the worst kept hit (or the radius). Children enter the queue under a
+    /// cheap bound; the exact bound is computed only when an entry reaches the
+    /// front, and the entry goes back if that bound is no longer the least.
+    /// Ties at the cut-off are kept, so equal distances resolve by id exactly
+    /// as a full sort would.
+    func bestFirst(from center: GeoPoint, within radius: Double, k: Int) -> ArraySlice<SlotHit> {
+        guard k > 0, count > 0 else { return [] }
+        // Work on local buffers (moved out and back, no copy): no exclusivity
+        // check on the tree for every push and pop.
+        var queue = scratch
+        scratch = SearchScratch()
+        defer { scratch = queue }
+        queue.resetQueue()
+        queue.hits.removeAll(keepingCapacity: true)
+        let q = QueryPoint(center)
+        var worst = radius
+        var worstTerm = QueryPoint.term(ofMeters: radius)
+        let boxStore = pool.boxStore
+        let refStore = pool.refStore
+        let stride = pool.stride
+
+        var node = root
+        while true {
+            let b = boxStore + Int(node) * stride * 4
+            let r = refStore + Int(node) * stride
+            let n = pool.count(node)
+            if pool.level(node) == 0 {
+                for i in 0..<n {
+                    let lon = b[4 * i]
+                    let lat = b[4 * i + 1]
+                    if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), worstTerm) {
                         continue
                     }
                     let a = q.term(latitude: lat, longitude: lon)
                     if QueryPoint.exceeds(a, worstTerm) { continue }
                     let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
                     guard d <= worst else { continue }
-                    let hit = SpatialHit(id: node.ids[i], point: node.points[i], distanceMeters: d)
-                    if hits.count < k {
-                        pushMax(&hits, hit)
-                    } else if SpatialHit.precedes(hit, hits[0]) {
-                        replaceMax(&hits, hit)
+                    let hit = SlotHit(distance: d, slot: r[i])
+                    if queue.hits.count < k {
+                        pushMax(&queue.hits, hit)
+                    } else if precedes(hit, queue.hits[0]) {
+                        replaceMax(&queue.hits, hit)
                     } else {
                         continue
                     }
-                    if hits.count == k && hits[0].distanceMeters < worst {
-                        worst = hits[0].distanceMeters
+                    if queue.hits.count == k && queue.hits[0].distance < worst {
+                        worst = queue.hits[0].distance
                         worstTerm = QueryPoint.term(ofMeters: worst)
                     }
                 }
             } else {
-                let children = node.children
-                for i in 0..<(m.count / 4) {
-                    let b = q.cheapBound(minX: m[4 * i], minY: m[4 * i + 1], maxX: m[4 * i + 2], maxY: m[4 * i + 3])
-                    if !QueryPoint.exceeds(b, worstTerm) { queue.push(b, children[i], exact: false) }
+                let base = Int32(Int(node) * stride)
+                for i in 0..<n {
+                    let e = b + 4 * i
+                    let bound = q.cheapBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
+                    if !QueryPoint.exceeds(bound, worstTerm) { queue.push(bound, ~(base + Int32(i))) }
                 }
             }
+            // The next node to expand.
+            var next: Int32 = -1
+            while let (key, entry) = queue.popMin() {
+                if QueryPoint.exceeds(key, worstTerm) { break }
+                if entry >= 0 {
+                    next = refStore[Int(entry)]
+                    break
+                }
+                let address = ~entry
+                let e = boxStore + Int(address) * 4
+                let exact = q.exactBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
+                if QueryPoint.exceeds(exact, worstTerm) { continue }
+                if exact > queue.minKey {
+                    queue.push(exact, address)
+                    continue
+                }
+                next = refStore[Int(address)]
+                break
+            }
+            if next < 0 { break }
+            node = next
         }
-        hits.sort(by: SpatialHit.precedes)
-        return hits
+        queue.hits.sort(by: precedes)
+        return queue.hits[...]
     }
 
-    /// Max-heap on `SpatialHit.precedes`: the root is the hit that comes last.
-    private func pushMax(_ heap: inout [SpatialHit], _ hit: SpatialHit) {
+    /// Max-heap on `precedes`: the root is the hit that comes last.
+    @inline(__always)
+    private func pushMax(_ heap: inout [SlotHit], _ hit: SlotHit) {
         heap.append(hit)
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
-            guard SpatialHit.precedes(heap[parent], heap[i]) else { break }
-            heap.swapAt(i, parent)
+            guard precedes(heap[parent], hit) else { break }
+            heap[i] = heap[parent]
             i = parent
         }
+        heap[i] = hit
     }
 
-    private func replaceMax(_ heap: inout [SpatialHit], _ hit: SpatialHit) {
-        heap[0] = hit
+    @inline(__always)
+    private func replaceMax(_ heap: inout [SlotHit], _ hit: SlotHit) {
         var i = 0
         let n = heap.count
         while true {
             let l = 2 * i + 1
             guard l < n else { break }
             var c = l
-            if l + 1 < n && SpatialHit.precedes(heap[l], heap[l + 1]) { c = l + 1 }
-            guard SpatialHit.precedes(heap[i], heap[c]) else { break }
-            heap.swapAt(i, c)
+            if l + 1 < n && precedes(heap[l], heap[l + 1]) { c = l + 1 }
+            guard precedes(hit, heap[c]) else { break }
+            heap[i] = heap[c]
             i = c
         }
+        heap[i] = hit
     }
 }

@@ -8,10 +8,11 @@ extension RStarTree {
     ///    overlap between the groups, then the least total area.
     ///
     /// The node keeps the first group; the returned new node holds the second.
-    func split(_ node: RStarNode) -> RStarNode {
-        let n = node.count
+    func split(_ node: Int32) -> Int32 {
+        let n = pool.count(node)
         let m = minEntries
-        let rects = (0..<n).map { node.rect($0) }
+        let rects = (0..<n).map { pool.rect(node, $0) }
+        let refs = (0..<n).map { pool.ref(node, $0) }
 
         func sorted(axis: Int, byUpper: Bool) -> [Int] {
             (0..<n).sorted { a, b in
@@ -27,10 +28,10 @@ extension RStarTree {
             }
         }
 
+        var prefix = [Rect](repeating: .empty, count: n)
+        var suffix = [Rect](repeating: .empty, count: n)
         /// prefix[k] bounds order[0...k]; suffix[k] bounds order[k...].
-        func bounds(_ order: [Int]) -> (prefix: [Rect], suffix: [Rect]) {
-            var prefix = [Rect](repeating: .empty, count: n)
-            var suffix = [Rect](repeating: .empty, count: n)
+        func bounds(_ order: [Int]) {
             var acc = Rect.empty
             for k in 0..<n {
                 acc = acc.union(rects[order[k]])
@@ -41,18 +42,17 @@ extension RStarTree {
                 acc = acc.union(rects[order[k]])
                 suffix[k] = acc
             }
-            return (prefix, suffix)
         }
 
         var bestAxis = 0
         var bestMargin = Double.infinity
-        var candidates: [[[Int]]] = [[], []]
+        var orders: [[Int]] = []
         for axis in 0..<2 {
             var marginSum = 0.0
             for byUpper in [false, true] {
                 let order = sorted(axis: axis, byUpper: byUpper)
-                candidates[axis].append(order)
-                let (prefix, suffix) = bounds(order)
+                orders.append(order)
+                bounds(order)
                 for k in m...(n - m) { marginSum += prefix[k - 1].margin + suffix[k].margin }
             }
             if marginSum < bestMargin {
@@ -61,12 +61,12 @@ extension RStarTree {
             }
         }
 
-        var bestOrder = candidates[bestAxis][0]
+        var bestOrder = orders[2 * bestAxis]
         var bestSplit = m
         var bestOverlap = Double.infinity
         var bestArea = Double.infinity
-        for order in candidates[bestAxis] {
-            let (prefix, suffix) = bounds(order)
+        for order in orders[(2 * bestAxis)..<(2 * bestAxis + 2)] {
+            bounds(order)
             for k in m...(n - m) {
                 let overlap = prefix[k - 1].overlap(suffix[k])
                 let area = prefix[k - 1].area + suffix[k].area
@@ -79,30 +79,11 @@ extension RStarTree {
             }
         }
 
-        let sibling = RStarNode(isLeaf: node.isLeaf, capacity: maxEntries)
-        let oldMBRs = node.mbrs
-        node.mbrs.removeAll(keepingCapacity: true)
-        if node.isLeaf {
-            let oldIDs = node.ids
-            let oldPoints = node.points
-            node.ids.removeAll(keepingCapacity: true)
-            node.points.removeAll(keepingCapacity: true)
-            for (position, i) in bestOrder.enumerated() {
-                let target = position < bestSplit ? node : sibling
-                target.mbrs.append(contentsOf: oldMBRs[(4 * i)..<(4 * i + 4)])
-                target.ids.append(oldIDs[i])
-                target.points.append(oldPoints[i])
-                if target === sibling { leafOf[oldIDs[i]] = sibling }
-            }
-        } else {
-            let oldChildren = node.children
-            node.children.removeAll(keepingCapacity: true)
-            for (position, i) in bestOrder.enumerated() {
-                let target = position < bestSplit ? node : sibling
-                target.mbrs.append(contentsOf: oldMBRs[(4 * i)..<(4 * i + 4)])
-                target.children.append(oldChildren[i])
-                oldChildren[i].parent = target
-            }
+        let sibling = pool.allocate(level: pool.level(node))
+        // Rewrite the node with the first group, then fill the sibling.
+        pool.clear(node)
+        for (position, i) in bestOrder.enumerated() {
+            append(rects[i], ref: refs[i], to: position < bestSplit ? node : sibling)
         }
         return sibling
     }

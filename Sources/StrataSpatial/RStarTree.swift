@@ -37,90 +37,9 @@ struct Rect: Equatable {
     @inline(__always) func contains(_ o: Rect) -> Bool {
         minX <= o.minX && minY <= o.minY && maxX >= o.maxX && maxY >= o.maxY
     }
-}
 
-/// A node of the R*-tree. Entry `i` has its rectangle at `mbrs[4i ..< 4i+4]`
-/// (minLon, minLat, maxLon, maxLat), contiguous so that searches scan one array:
-///
-/// ```
-///   mbrs:     [x0 y0 X0 Y0 | x1 y1 X1 Y1 | …]     one rectangle per entry
-///   leaf:     ids[i], points[i]                    (rectangle = the point)
-///   internal: children[i]                          (rectangle = the child's tight MBR)
-/// ```
-final class RStarNode {
-    let isLeaf: Bool
-    // Exclusivity is not checked at run time on these arrays: the tree is not
-    // shared across threads (see `SpatialIndex`) and no access overlaps another,
-    // while the dynamic checks cost more than the searches themselves.
-    @exclusivity(unchecked) var mbrs: [Double] = []
-    @exclusivity(unchecked) var children: [RStarNode] = []
-    @exclusivity(unchecked) var ids: [String] = []
-    @exclusivity(unchecked) var points: [GeoPoint] = []
-    /// The node holding this one; nil for the root. Not `weak`: a weak reference
-    /// gives every node a side table and sends each retain and release down the
-    /// slow path. The tree owns every node through `root`, a parent always outlives
-    /// a linked child, and every unlink (split, condense, root collapse) resets the link.
-    unowned(unsafe) var parent: RStarNode?
-
-    init(isLeaf: Bool, capacity: Int) {
-        self.isLeaf = isLeaf
-        mbrs.reserveCapacity(4 * (capacity + 1))
-        if isLeaf {
-            ids.reserveCapacity(capacity + 1)
-            points.reserveCapacity(capacity + 1)
-        } else {
-            children.reserveCapacity(capacity + 1)
-        }
-    }
-
-    @inline(__always) var count: Int { mbrs.count / 4 }
-
-    @inline(__always) func rect(_ i: Int) -> Rect {
-        Rect(minX: mbrs[4 * i], minY: mbrs[4 * i + 1], maxX: mbrs[4 * i + 2], maxY: mbrs[4 * i + 3])
-    }
-
-    @inline(__always) func setRect(_ i: Int, _ r: Rect) {
-        mbrs[4 * i] = r.minX
-        mbrs[4 * i + 1] = r.minY
-        mbrs[4 * i + 2] = r.maxX
-        mbrs[4 * i + 3] = r.maxY
-    }
-
-    @inline(__always) func appendRect(_ r: Rect) {
-        mbrs.append(r.minX)
-        mbrs.append(r.minY)
-        mbrs.append(r.maxX)
-        mbrs.append(r.maxY)
-    }
-
-    /// The tight rectangle around every entry.
-    func computeMBR() -> Rect {
-        var r = Rect.empty
-        for i in 0..<count { r = r.union(rect(i)) }
-        return r
-    }
-
-    /// Removes entry `i` by moving the last entry into its place.
-    func removeEntry(at i: Int) -> RStarTree.Entry {
-        let last = count - 1
-        let r = rect(i)
-        if i != last { setRect(i, rect(last)) }
-        mbrs.removeLast(4)
-        if isLeaf {
-            ids.swapAt(i, last)
-            points.swapAt(i, last)
-            return .point(id: ids.removeLast(), point: points.removeLast())
-        } else {
-            children.swapAt(i, last)
-            return .node(children.removeLast(), r)
-        }
-    }
-
-    func index(ofChild child: RStarNode) -> Int {
-        guard let i = children.firstIndex(where: { $0 === child }) else {
-            preconditionFailure("R*-tree: a node is missing from its parent")
-        }
-        return i
+    @inline(__always) func intersects(_ o: Rect) -> Bool {
+        minX <= o.maxX && maxX >= o.minX && minY <= o.maxY && maxY >= o.minY
     }
 }
 
@@ -128,30 +47,25 @@ final class RStarNode {
 /// points in (longitude, latitude) degrees.
 ///
 /// - Insertion: ChooseSubtree by least overlap enlargement just above the
-///   leaves and least area enlargement higher up; on overflow, forced
-///   reinsertion of 30% of the entries once per level per insertion, else the
-///   R* split (axis by margin sum, distribution by overlap then area).
+///   leaves (among the few children of least area enlargement) and least area
+///   enlargement higher up; on overflow, forced reinsertion of 30% of the
+///   entries once per level per insertion, else the R* split (axis by margin
+///   sum, distribution by overlap then area).
 /// - Deletion condenses the tree and reinserts the points of underfull nodes.
 /// - `bulkLoad` packs by Sort-Tile-Recursive.
-/// - Distance queries run best-first over a priority queue keyed by an exact
-///   great-circle lower bound from the query to each rectangle, so they are
-///   correct across the antimeridian and at the poles.
-/// - A dictionary from id to leaf makes `remove` and `move` by id fast.
+/// - Radius queries walk the covering box in degrees and compute great-circle
+///   distances only for the points inside it; k-nearest and limited radius
+///   queries run best-first over a priority queue keyed by a great-circle
+///   lower bound from the query to each rectangle. Both are correct across
+///   the antimeridian and at the poles.
 ///
-/// Not thread-safe: searches reuse a buffer owned by the tree. See `SpatialIndex`.
+/// Storage is a flat pool, so that no search touches a reference count and
+/// no insertion copies an array (see `NodePool`). Objects live in slots: the
+/// leaves hold slot numbers, and per slot the tree keeps the id, the position
+/// and the leaf, so `remove` and `move` by id cost one hash lookup.
+///
+/// Not thread-safe: searches reuse buffers owned by the tree. See `SpatialIndex`.
 public final class RStarTree: SpatialIndex {
-    enum Entry {
-        case point(id: String, point: GeoPoint)
-        case node(RStarNode, Rect)
-
-        var rect: Rect {
-            switch self {
-            case .point(_, let p): Rect(point: p)
-            case .node(_, let r): r
-            }
-        }
-    }
-
     /// The most entries a node holds (M).
     public let maxEntries: Int
     /// The fewest entries a node other than the root holds (m = 40% of M).
@@ -159,39 +73,75 @@ public final class RStarTree: SpatialIndex {
     /// The number of objects.
     public internal(set) var count = 0
 
-    var root: RStarNode
+    let pool: NodePool
+    /// The root node.
+    var root: Int32
     /// Levels: leaves are level 0, the root is level `height - 1`.
     var height = 1
-    @exclusivity(unchecked) var leafOf: [String: RStarNode] = [:]
+
+    /// Object slots: id → slot, and per slot its id, position and leaf.
+    @exclusivity(unchecked) var slotOf: [String: Int32] = [:]
+    @exclusivity(unchecked) var ids: [String] = []
+    @exclusivity(unchecked) var points: [GeoPoint] = []
+    @exclusivity(unchecked) var leafOfSlot: [Int32] = []
+    @exclusivity(unchecked) var freeSlots: [Int32] = []
+
     /// Levels already treated by forced reinsertion during the current insertion.
     private var reinsertedLevels: UInt64 = 0
-    /// The best-first queue, kept between searches to avoid allocating.
-    @exclusivity(unchecked) var queue = NodeQueue()
+    /// Search buffers, kept between searches to avoid allocating.
+    @exclusivity(unchecked) var scratch = SearchScratch()
 
     /// Creates an empty tree.
     ///
-    /// - Parameter maxEntries: the node capacity M, 4…255 (32 measured best
-    ///   at a million points); traps otherwise
-    ///   (a programming error).
+    /// - Parameter maxEntries: the node capacity M, 4…255 (32 by default;
+    ///   16 and 32 were close at a million points); traps otherwise (a
+    ///   programming error).
     public init(maxEntries: Int = 32) {
         precondition((4...255).contains(maxEntries), "R*-tree node capacity \(maxEntries) is outside 4…255")
         self.maxEntries = maxEntries
         self.minEntries = max(2, maxEntries * 2 / 5)
-        root = RStarNode(isLeaf: true, capacity: maxEntries)
+        pool = NodePool(stride: maxEntries + 1)
+        root = pool.allocate(level: 0)
     }
 
     /// The position of an object, if present.
     public func point(for id: String) -> GeoPoint? {
-        guard let leaf = leafOf[id], let i = leaf.ids.firstIndex(of: id) else { return nil }
-        return leaf.points[i]
+        guard let slot = slotOf[id] else { return nil }
+        return points[Int(slot)]
     }
 
     /// Removes every object.
     public func removeAll() {
-        root = RStarNode(isLeaf: true, capacity: maxEntries)
+        pool.removeAll()
+        root = pool.allocate(level: 0)
         height = 1
-        leafOf = [:]
+        slotOf = [:]
+        ids = []
+        points = []
+        leafOfSlot = []
+        freeSlots = []
         count = 0
+    }
+
+    // MARK: - Slots
+
+    /// A slot for a new object (its leaf is set when it is placed).
+    private func allocateSlot(id: String, point: GeoPoint) -> Int32 {
+        if let slot = freeSlots.popLast() {
+            ids[Int(slot)] = id
+            points[Int(slot)] = point
+            return slot
+        }
+        ids.append(id)
+        points.append(point)
+        leafOfSlot.append(-1)
+        return Int32(ids.count - 1)
+    }
+
+    private func freeSlot(_ slot: Int32) {
+        ids[Int(slot)] = ""
+        leafOfSlot[Int(slot)] = -1
+        freeSlots.append(slot)
     }
 
     // MARK: - Insertion
@@ -200,84 +150,81 @@ public final class RStarTree: SpatialIndex {
     ///
     /// - Throws: `SpatialError.duplicateID` when the id is present.
     public func insert(id: String, point: GeoPoint) throws(SpatialError) {
-        guard leafOf[id] == nil else {
+        let slot = freeSlots.last ?? Int32(ids.count)
+        if let old = slotOf.updateValue(slot, forKey: id) {
+            slotOf[id] = old
             throw SpatialError(.duplicateID, "id \"\(id)\" is already in the index")
         }
-        insertPoint(id: id, point: point)
+        let allocated = allocateSlot(id: id, point: point)
+        assert(allocated == slot)
+        insertPoint(slot)
         count += 1
     }
 
-    private func insertPoint(id: String, point: GeoPoint) {
+    /// Places an object's slot into a leaf.
+    private func insertPoint(_ slot: Int32) {
         reinsertedLevels = 0
-        insert(.point(id: id, point: point), atLevel: 0)
+        insert(Rect(point: points[Int(slot)]), ref: slot, atLevel: 0)
     }
 
-    /// Inserts an entry into a node at `level` (0: a point into a leaf).
-    private func insert(_ entry: Entry, atLevel level: Int) {
-        let rect = entry.rect
-        var path: [RStarNode] = [root]
-        var slots: [Int] = []
-        path.reserveCapacity(height)
-        slots.reserveCapacity(height)
+    /// Inserts an entry (a slot at level 0, a child node above) into a node at `level`.
+    private func insert(_ rect: Rect, ref: Int32, atLevel level: Int) {
         var node = root
-        var nodeLevel = height - 1
-        while nodeLevel > level {
-            let i = chooseSubtree(node, for: rect, childrenAreLeaves: nodeLevel == 1)
-            slots.append(i)
-            node = node.children[i]
-            path.append(node)
-            nodeLevel -= 1
+        while Int(pool.level(node)) > level {
+            let i = chooseSubtree(node, for: rect, childrenAreLeaves: pool.level(node) == 1)
+            node = pool.ref(node, i)
         }
-        append(entry, to: node)
-        for j in stride(from: path.count - 2, through: 0, by: -1) {
-            let parent = path[j]
-            let old = parent.rect(slots[j])
+        append(rect, ref: ref, to: node)
+        // Enlarge the rectangles on the path while they grow.
+        var child = node
+        while let parent = pool.parent(child) {
+            let i = pool.index(of: child, in: parent)
+            let old = pool.rect(parent, i)
             let new = old.union(rect)
             if new == old { break }
-            parent.setRect(slots[j], new)
+            pool.setRect(parent, i, new)
+            child = parent
         }
         // Overflow treatment, bottom-up.
-        var j = path.count - 1
-        while path[j].count > maxEntries {
-            let nodeLevel = height - 1 - j
-            if j > 0 && reinsertedLevels & (1 << UInt64(nodeLevel)) == 0 {
+        while pool.count(node) > maxEntries {
+            let nodeLevel = Int(pool.level(node))
+            if node != root && reinsertedLevels & (1 << UInt64(nodeLevel)) == 0 {
                 reinsertedLevels |= 1 << UInt64(nodeLevel)
-                forceReinsert(path: path, slots: slots, depth: j, level: nodeLevel)
+                forceReinsert(node, level: nodeLevel)
                 return
             }
-            let sibling = split(path[j])
-            if j == 0 {
-                let newRoot = RStarNode(isLeaf: false, capacity: maxEntries)
-                append(.node(path[j], path[j].computeMBR()), to: newRoot)
-                append(.node(sibling, sibling.computeMBR()), to: newRoot)
+            let sibling = split(node)
+            guard let parent = pool.parent(node) else {
+                let newRoot = pool.allocate(level: Int8(nodeLevel + 1))
+                append(pool.computeMBR(node), ref: node, to: newRoot)
+                append(pool.computeMBR(sibling), ref: sibling, to: newRoot)
                 root = newRoot
                 height += 1
                 return
             }
-            let parent = path[j - 1]
-            parent.setRect(slots[j - 1], path[j].computeMBR())
-            append(.node(sibling, sibling.computeMBR()), to: parent)
-            j -= 1
+            pool.setRect(parent, pool.index(of: node, in: parent), pool.computeMBR(node))
+            append(pool.computeMBR(sibling), ref: sibling, to: parent)
+            node = parent
         }
     }
 
-    func append(_ entry: Entry, to node: RStarNode) {
-        switch entry {
-        case .point(let id, let point):
-            node.appendRect(Rect(point: point))
-            node.ids.append(id)
-            node.points.append(point)
-            leafOf[id] = node
-        case .node(let child, let rect):
-            node.appendRect(rect)
-            node.children.append(child)
-            child.parent = node
+    /// Appends an entry to a node and links it back (the slot's leaf or the child's parent).
+    func append(_ rect: Rect, ref: Int32, to node: Int32) {
+        pool.append(rect, ref: ref, to: node)
+        if pool.level(node) == 0 {
+            leafOfSlot[Int(ref)] = node
+        } else {
+            pool.setParent(ref, node)
         }
     }
 
-    /// The child of `node` that should receive `rect`.
-    private func chooseSubtree(_ node: RStarNode, for rect: Rect, childrenAreLeaves: Bool) -> Int {
-        let n = node.count
+    /// The entry of `node` whose subtree should receive `rect`.
+    private func chooseSubtree(_ node: Int32, for rect: Rect, childrenAreLeaves: Bool) -> Int {
+        let n = pool.count(node)
+        let boxes = pool.boxes(node)
+        @inline(__always) func r(_ i: Int) -> Rect {
+            Rect(minX: boxes[4 * i], minY: boxes[4 * i + 1], maxX: boxes[4 * i + 2], maxY: boxes[4 * i + 3])
+        }
         var best = 0
         var bestEnlargement = Double.infinity
         var bestArea = Double.infinity
@@ -285,48 +232,60 @@ public final class RStarTree: SpatialIndex {
             // A child that already holds the rectangle adds no overlap: take the smallest.
             var found = false
             for i in 0..<n {
-                let r = node.rect(i)
-                if r.contains(rect) && (!found || r.area < bestArea) {
+                let c = r(i)
+                if c.contains(rect) && (!found || c.area < bestArea) {
                     found = true
                     best = i
-                    bestArea = r.area
+                    bestArea = c.area
                 }
             }
             if found { return best }
-            // Least overlap enlargement among the candidates with least area enlargement
-            // (the R* paper's cheaper variant, limited to 8 candidates).
-            var candidates: [(enlargement: Double, index: Int)] = []
-            candidates.reserveCapacity(n)
-            for i in 0..<n {
-                let r = node.rect(i)
-                candidates.append((r.union(rect).area - r.area, i))
-            }
-            candidates.sort { $0.enlargement < $1.enlargement || ($0.enlargement == $1.enlargement && $0.index < $1.index) }
-            var bestOverlap = Double.infinity
-            for c in candidates.prefix(8) {
-                let r = node.rect(c.index)
-                let grown = r.union(rect)
-                var overlap = 0.0
-                for k in 0..<n where k != c.index {
-                    let o = node.rect(k)
-                    overlap += grown.overlap(o) - r.overlap(o)
+            // Least overlap enlargement among the `Self.overlapCandidates` children
+            // of least area enlargement (the R* paper's cheaper variant), kept in
+            // a small sorted array on the stack.
+            let p = min(n, Self.overlapCandidates)
+            return withUnsafeTemporaryAllocation(of: (enlargement: Double, index: Int).self, capacity: p) { top in
+                var kept = 0
+                for i in 0..<n {
+                    let c = r(i)
+                    let e = c.union(rect).area - c.area
+                    if kept == p && !(e < top[p - 1].enlargement) { continue }
+                    var j = kept < p ? kept : p - 1
+                    if kept < p { kept += 1 }
+                    while j > 0 && e < top[j - 1].enlargement {
+                        top[j] = top[j - 1]
+                        j -= 1
+                    }
+                    top[j] = (e, i)
                 }
-                if overlap < bestOverlap
-                    || (overlap == bestOverlap
-                        && (c.enlargement < bestEnlargement || (c.enlargement == bestEnlargement && r.area < bestArea)))
-                {
-                    best = c.index
-                    bestOverlap = overlap
-                    bestEnlargement = c.enlargement
-                    bestArea = r.area
+                var bestOverlap = Double.infinity
+                for t in 0..<kept {
+                    let (enlargement, index) = top[t]
+                    let c = r(index)
+                    let grown = c.union(rect)
+                    var overlap = 0.0
+                    for k in 0..<n where k != index {
+                        let o = r(k)
+                        overlap += grown.overlap(o) - c.overlap(o)
+                    }
+                    if overlap < bestOverlap
+                        || (overlap == bestOverlap
+                            && (enlargement < bestEnlargement
+                                || (enlargement == bestEnlargement && c.area < bestArea)))
+                    {
+                        best = index
+                        bestOverlap = overlap
+                        bestEnlargement = enlargement
+                        bestArea = c.area
+                    }
                 }
+                return best
             }
-            return best
         }
         for i in 0..<n {
-            let r = node.rect(i)
-            let area = r.area
-            let enlargement = r.union(rect).area - area
+            let c = r(i)
+            let area = c.area
+            let enlargement = c.union(rect).area - area
             if enlargement < bestEnlargement || (enlargement == bestEnlargement && area < bestArea) {
                 best = i
                 bestEnlargement = enlargement
@@ -336,33 +295,55 @@ public final class RStarTree: SpatialIndex {
         return best
     }
 
+    /// How many children of least area enlargement ChooseSubtree weighs by overlap.
+    static let overlapCandidates = 6
+
     /// Removes the 30% of entries farthest from the node's center and inserts
     /// them again, nearest first ("close reinsert").
-    private func forceReinsert(path: [RStarNode], slots: [Int], depth: Int, level: Int) {
-        let node = path[depth]
-        let center = node.computeMBR()
+    private func forceReinsert(_ node: Int32, level: Int) {
+        let center = pool.computeMBR(node)
         let cx = center.centerX
         let cy = center.centerY
-        var order = (0..<node.count).map { i -> (distance: Double, index: Int) in
-            let r = node.rect(i)
+        let n = pool.count(node)
+        var order: [(distance: Double, index: Int)] = []
+        order.reserveCapacity(n)
+        for i in 0..<n {
+            let r = pool.rect(node, i)
             let dx = r.centerX - cx
             let dy = r.centerY - cy
-            return (dx * dx + dy * dy, i)
+            order.append((dx * dx + dy * dy, i))
         }
         order.sort { $0.distance > $1.distance || ($0.distance == $1.distance && $0.index > $1.index) }
         let p = max(1, maxEntries * 3 / 10)
-        let removed = order.prefix(p).map(\.index).sorted(by: >)
-        var entries: [Entry] = []
-        entries.reserveCapacity(p)
-        for i in removed { entries.append(node.removeEntry(at: i)) }
-        // Tighten the rectangles on the path.
-        for j in stride(from: depth - 1, through: 0, by: -1) {
-            path[j].setRect(slots[j], path[j + 1].computeMBR())
+        // Farthest first by distance; remove by descending index so that the
+        // swap-with-last removal never moves an entry still to be removed.
+        var removed: [(distance: Double, rect: Rect, ref: Int32)] = []
+        removed.reserveCapacity(p)
+        for (distance, i) in order.prefix(p).sorted(by: { $0.index > $1.index }) {
+            let (rect, ref) = pool.removeEntry(node, at: i)
+            removed.append((distance, rect, ref))
         }
-        // `entries` holds the farthest first (by index order, re-sort by distance).
-        let distanceOf = Dictionary(uniqueKeysWithValues: order.map { ($0.index, $0.distance) })
-        let byDistance = zip(removed, entries).sorted { distanceOf[$0.0]! < distanceOf[$1.0]! }
-        for (_, entry) in byDistance { insert(entry, atLevel: level) }
+        tighten(from: node)
+        removed.sort { $0.distance < $1.distance }
+        for e in removed { insert(e.rect, ref: e.ref, atLevel: level) }
+    }
+
+    /// The slot of an object, if present.
+    @inline(__always)
+    func slot(for id: String) -> Int32? { slotOf[id] }
+
+    /// Adds an object the caller knows is absent; returns its slot.
+    func insertAbsent(id: String, point: GeoPoint) -> Int32 {
+        let slot = allocateSlot(id: id, point: point)
+        slotOf[id] = slot
+        insertPoint(slot)
+        count += 1
+        return slot
+    }
+
+    /// Calls `body` with the slot and id of every object.
+    func forEachSlot(_ body: (Int32, String) -> Void) {
+        for slot in 0..<leafOfSlot.count where leafOfSlot[slot] >= 0 { body(Int32(slot), ids[slot]) }
     }
 
     // MARK: - Deletion
@@ -370,57 +351,66 @@ public final class RStarTree: SpatialIndex {
     /// Removes an object; returns whether it was present.
     @discardableResult
     public func remove(id: String) -> Bool {
-        guard let leaf = leafOf.removeValue(forKey: id) else { return false }
-        guard let i = leaf.ids.firstIndex(of: id) else {
-            preconditionFailure("R*-tree: id \"\(id)\" is missing from its leaf")
-        }
-        _ = leaf.removeEntry(at: i)
+        guard let slot = slotOf.removeValue(forKey: id) else { return false }
+        detach(slot)
+        freeSlot(slot)
         count -= 1
-        condense(from: leaf)
         return true
+    }
+
+    /// Takes a slot out of its leaf and condenses the tree; the slot stays allocated.
+    private func detach(_ slot: Int32) {
+        let leaf = leafOfSlot[Int(slot)]
+        _ = pool.removeEntry(leaf, at: pool.index(of: slot, in: leaf))
+        leafOfSlot[Int(slot)] = -1
+        condense(from: leaf)
     }
 
     /// Walks up from a leaf that lost an entry: detaches underfull nodes,
     /// tightens rectangles, shortens the tree, and reinserts orphaned points.
-    private func condense(from leaf: RStarNode) {
-        var orphans: [(String, GeoPoint)] = []
+    private func condense(from leaf: Int32) {
+        var orphans: [Int32] = []
         var node = leaf
-        while let parent = node.parent {
-            let i = parent.index(ofChild: node)
-            if node.count < minEntries {
-                _ = parent.removeEntry(at: i)
-                node.parent = nil
-                collectPoints(node, into: &orphans)
+        while let parent = pool.parent(node) {
+            let i = pool.index(of: node, in: parent)
+            if pool.count(node) < minEntries {
+                _ = pool.removeEntry(parent, at: i)
+                collectSlots(node, into: &orphans)
             } else {
-                let r = node.computeMBR()
-                if parent.rect(i) == r {
-                    node = parent
+                let r = pool.computeMBR(node)
+                if pool.rect(parent, i) == r {
                     // Above an unchanged rectangle nothing changes, unless a node was removed below.
                     if orphans.isEmpty { break }
-                    continue
+                } else {
+                    pool.setRect(parent, i, r)
                 }
-                parent.setRect(i, r)
             }
             node = parent
         }
-        while !root.isLeaf && root.count == 1 {
-            root = root.children[0]
-            root.parent = nil
+        while pool.level(root) > 0 && pool.count(root) == 1 {
+            let child = pool.ref(root, 0)
+            pool.free(root)
+            root = child
+            pool.setParent(root, -1)
             height -= 1
         }
-        if !root.isLeaf && root.count == 0 {
-            root = RStarNode(isLeaf: true, capacity: maxEntries)
+        if pool.level(root) > 0 && pool.count(root) == 0 {
+            pool.free(root)
+            root = pool.allocate(level: 0)
             height = 1
         }
-        for (id, point) in orphans { insertPoint(id: id, point: point) }
+        for slot in orphans { insertPoint(slot) }
     }
 
-    private func collectPoints(_ node: RStarNode, into out: inout [(String, GeoPoint)]) {
-        if node.isLeaf {
-            for i in 0..<node.ids.count { out.append((node.ids[i], node.points[i])) }
+    /// Collects the slots under a detached node and frees its nodes.
+    private func collectSlots(_ node: Int32, into out: inout [Int32]) {
+        let n = pool.count(node)
+        if pool.level(node) == 0 {
+            for i in 0..<n { out.append(pool.ref(node, i)) }
         } else {
-            for child in node.children { collectPoints(child, into: &out) }
+            for i in 0..<n { collectSlots(pool.ref(node, i), into: &out) }
         }
+        pool.free(node)
     }
 
     // MARK: - Moving
@@ -428,38 +418,41 @@ public final class RStarTree: SpatialIndex {
     /// Moves an object, inserting it when absent. A move that stays inside its
     /// leaf's rectangle updates the leaf in place.
     public func move(id: String, to point: GeoPoint) {
-        guard let leaf = leafOf[id] else {
-            insertPoint(id: id, point: point)
-            count += 1
-            return
+        if let slot = slotOf[id] {
+            move(slot: slot, to: point)
+        } else {
+            _ = insertAbsent(id: id, point: point)
         }
+    }
+
+    /// Moves the object in `slot`.
+    func move(slot: Int32, to point: GeoPoint) {
+        points[Int(slot)] = point
         let r = Rect(point: point)
-        if let parent = leaf.parent {
-            let slot = parent.index(ofChild: leaf)
-            if parent.rect(slot).contains(r), let i = leaf.ids.firstIndex(of: id) {
-                leaf.points[i] = point
-                leaf.setRect(i, r)
+        let leaf = leafOfSlot[Int(slot)]
+        let i = pool.index(of: slot, in: leaf)
+        if let parent = pool.parent(leaf) {
+            if pool.rect(parent, pool.index(of: leaf, in: parent)).contains(r) {
+                pool.setRect(leaf, i, r)
                 tighten(from: leaf)
                 return
             }
-        } else if let i = leaf.ids.firstIndex(of: id) {
-            leaf.points[i] = point
-            leaf.setRect(i, r)
+        } else {
+            pool.setRect(leaf, i, r)
             return
         }
-        remove(id: id)
-        insertPoint(id: id, point: point)
-        count += 1
+        detach(slot)
+        insertPoint(slot)
     }
 
     /// Recomputes rectangles upward from `node` while they change.
-    private func tighten(from node: RStarNode) {
+    private func tighten(from node: Int32) {
         var node = node
-        while let parent = node.parent {
-            let i = parent.index(ofChild: node)
-            let r = node.computeMBR()
-            if parent.rect(i) == r { return }
-            parent.setRect(i, r)
+        while let parent = pool.parent(node) {
+            let i = pool.index(of: node, in: parent)
+            let r = pool.computeMBR(node)
+            if pool.rect(parent, i) == r { return }
+            pool.setRect(parent, i, r)
             node = parent
         }
     }

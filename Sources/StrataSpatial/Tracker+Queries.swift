@@ -20,12 +20,11 @@ extension Tracker {
     }
 
     private static func position(_ id: String, _ ns: NamespaceState) -> TrackedPosition {
-        let c = ns.objects[id]!
-        return TrackedPosition(object: id, point: c.point, time: c.time, data: c.data)
+        ns.position(slot: ns.tree.slot(for: id)!)
     }
 
-    private static func hits(_ hits: [SpatialHit], _ ns: NamespaceState) -> [TrackedHit] {
-        hits.map { TrackedHit(position: position($0.id, ns), distanceMeters: $0.distanceMeters) }
+    private static func hits(_ hits: ArraySlice<SlotHit>, _ ns: NamespaceState) -> [TrackedHit] {
+        hits.map { TrackedHit(position: ns.position(slot: $0.slot), distanceMeters: $0.distance) }
     }
 
     /// The current position of `object`, or nil when it has none (or it expired).
@@ -33,13 +32,13 @@ extension Tracker {
     /// - Throws: `SpatialError.invalidArgument` for a bad name.
     public func get(namespace: String, object: String) throws(SpatialError) -> TrackedPosition? {
         try withNamespace(namespace, empty: nil) { ns in
-            ns.objects[object] == nil ? nil : Self.position(object, ns)
+            ns.tree.slot(for: object).map { ns.position(slot: $0) }
         }
     }
 
     /// The number of live objects in `namespace`.
     public func count(namespace: String) throws(SpatialError) -> Int {
-        try withNamespace(namespace, empty: 0) { $0.objects.count }
+        try withNamespace(namespace, empty: 0) { $0.count }
     }
 
     /// The namespaces that hold objects or a TTL, sorted.
@@ -56,7 +55,7 @@ extension Tracker {
         try Haversine.validate(radiusMeters: radiusMeters)
         try QueryArguments.check(limit: limit, name: "limit")
         return try withNamespace(namespace, empty: []) { ns throws(SpatialError) in
-            Self.hits(try ns.tree.search(near: center, radiusMeters: radiusMeters, limit: limit), ns)
+            Self.hits(try ns.tree.slotsNear(center, radiusMeters: radiusMeters, limit: limit), ns)
         }
     }
 
@@ -66,7 +65,7 @@ extension Tracker {
     public func nearest(namespace: String, to point: GeoPoint, k: Int) throws(SpatialError) -> [TrackedHit] {
         try QueryArguments.check(limit: k, name: "k")
         return try withNamespace(namespace, empty: []) { ns throws(SpatialError) in
-            Self.hits(try ns.tree.nearest(to: point, k: k), ns)
+            Self.hits(try ns.tree.slotsNearest(to: point, k: k), ns)
         }
     }
 
@@ -95,7 +94,7 @@ extension Tracker {
     /// - Throws: `SpatialError.invalidArgument` for a bad name.
     public func distance(namespace: String, between a: String, and b: String) throws(SpatialError) -> Double? {
         try withNamespace(namespace, empty: nil) { ns in
-            guard let p = ns.objects[a]?.point, let q = ns.objects[b]?.point else { return nil }
+            guard let p = ns.tree.point(for: a), let q = ns.tree.point(for: b) else { return nil }
             return Haversine.distance(p, q)
         }
     }

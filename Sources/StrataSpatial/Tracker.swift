@@ -53,16 +53,14 @@ public final class Tracker<S: Store>: Sendable {
         self.options = options
         let cf = try store.createColumnFamily(options.columnFamily)
         self.cf = cf
-        var entries: [String: [SpatialEntry]] = [:]
-        var objects: [String: [String: Current]] = [:]
+        var objects: [String: [(id: String, current: Current)]] = [:]
         var ttls: [String: Int64] = [:]
         var nextSeq: UInt64 = 0
         try store.read { txn in
             try txn.forEach(in: cf, range: .prefix([TrackerKeys.current, 0])) { key, value in
                 let (ns, obj) = try TrackerKeys.parseCurrentKey(key)
                 let r = try TrackerKeys.decodeRecord(value)
-                entries[ns, default: []].append(SpatialEntry(id: obj, point: r.point))
-                objects[ns, default: [:]][obj] = Current(point: r.point, time: r.time, data: r.data)
+                objects[ns, default: []].append((obj, Current(point: r.point, time: r.time, data: r.data)))
                 return true
             }
             try txn.forEach(in: cf, range: .prefix([TrackerKeys.ttl, 0])) { key, value in
@@ -80,12 +78,7 @@ public final class Tracker<S: Store>: Sendable {
         }
         var hot = HotState()
         hot.nextSeq = nextSeq
-        for (name, list) in entries {
-            let ns = NamespaceState(tree: try RStarTree(bulkLoading: list))
-            ns.objects = objects[name] ?? [:]
-            ns.oldestBound = ns.objects.values.map(\.time).min() ?? .max
-            hot.namespaces[name] = ns
-        }
+        for (name, list) in objects { hot.namespaces[name] = try NamespaceState(objects: list) }
         for (name, ttl) in ttls { hot.namespace(name).ttl = ttl }
         self.state = Locked(hot)
     }
@@ -114,14 +107,10 @@ public final class Tracker<S: Store>: Sendable {
             s.nextSeq += 1
             s.pending.history.append(
                 HistoryRecord(namespace: namespace, object: object, time: t, seq: seq, point: point, data: data))
-            var moved = false
-            if ns.objects[object].map({ $0.time <= t }) ?? true {
-                let c = Current(point: point, time: t, data: data)
-                ns.objects[object] = c
-                ns.tree.move(id: object, to: point)
-                ns.oldestBound = min(ns.oldestBound, t)
-                s.pending.current[ObjectKey(namespace: namespace, object: object)] = .some(c)
-                moved = true
+            let moved = ns.update(object, point: point, time: t, data: data)
+            if moved {
+                s.pending.current[ObjectKey(namespace: namespace, object: object)] =
+                    .some(Current(point: point, time: t, data: data))
             }
             return (moved, s.pending.history.count >= capacity)
         }
@@ -164,9 +153,8 @@ public final class Tracker<S: Store>: Sendable {
                 s.inFlight = Batch()
                 s.pending.history.removeAll { $0.namespace == namespace && $0.object == object }
                 s.pending.current[key] = nil
-                guard let ns = s.namespaces[namespace], ns.objects.removeValue(forKey: object) != nil else { return false }
-                ns.tree.remove(id: object)
-                return true
+                guard let ns = s.namespaces[namespace] else { return false }
+                return ns.remove(object)
             }
         }
     }
@@ -191,7 +179,7 @@ public final class Tracker<S: Store>: Sendable {
         state.withLock { s in
             let ns = s.namespace(namespace)
             ns.ttl = milliseconds
-            ns.oldestBound = ns.objects.values.map(\.time).min() ?? .max
+            ns.oldestBound = ns.oldestTime()
         }
     }
 

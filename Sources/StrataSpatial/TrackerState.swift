@@ -19,16 +19,94 @@ struct Current {
     var data: [String: String]
 }
 
-/// One namespace's current positions.
+/// One namespace's current positions: the R*-tree holds each object's id and
+/// point in a slot; `times` and `data` hold the rest, indexed by the same
+/// slot, so a query turns its hits into positions without a hash lookup.
 final class NamespaceState {
-    var objects: [String: Current] = [:]
     let tree: RStarTree
+    /// Per tree slot: the time of the current position (stale in free slots).
+    var times: [Int64] = []
+    /// Per tree slot: the metadata of the current position.
+    var data: [[String: String]] = []
     var ttl: Int64?
     /// A lower bound of every object's time; a purge scan is needed only when
     /// the TTL cut-off passes it.
     var oldestBound: Int64 = .max
 
     init(tree: RStarTree = RStarTree()) { self.tree = tree }
+
+    /// A namespace holding `objects`, bulk loaded.
+    ///
+    /// - Throws: `SpatialError.duplicateID` (not for keys read from one store).
+    convenience init(objects: [(id: String, current: Current)]) throws(SpatialError) {
+        self.init(tree: try RStarTree(bulkLoading: objects.map { SpatialEntry(id: $0.id, point: $0.current.point) }))
+        times = [Int64](repeating: 0, count: objects.count)
+        data = [[String: String]](repeating: [:], count: objects.count)
+        for o in objects {
+            let slot = Int(tree.slot(for: o.id)!)
+            times[slot] = o.current.time
+            data[slot] = o.current.data
+        }
+        oldestBound = times.min() ?? .max
+    }
+
+    /// The number of objects.
+    var count: Int { tree.count }
+
+    /// The current position in `slot`.
+    @inline(__always)
+    func current(slot: Int32) -> Current {
+        Current(point: tree.points[Int(slot)], time: times[Int(slot)], data: data[Int(slot)])
+    }
+
+    /// The current position of `id`, if any.
+    func current(_ id: String) -> Current? {
+        tree.slot(for: id).map { current(slot: $0) }
+    }
+
+    /// The position of the object in `slot`, as queries return it.
+    @inline(__always)
+    func position(slot: Int32) -> TrackedPosition {
+        TrackedPosition(
+            object: tree.id(ofSlot: slot), point: tree.points[Int(slot)], time: times[Int(slot)],
+            data: data[Int(slot)])
+    }
+
+    /// Makes `point` at `time` the object's current position unless it has a
+    /// newer one (equal times: the later call wins); returns whether it did.
+    func update(_ id: String, point: GeoPoint, time: Int64, data d: [String: String]) -> Bool {
+        if let slot = tree.slot(for: id) {
+            guard times[Int(slot)] <= time else { return false }
+            times[Int(slot)] = time
+            data[Int(slot)] = d
+            tree.move(slot: slot, to: point)
+        } else {
+            let slot = Int(tree.insertAbsent(id: id, point: point))
+            if slot == times.count {
+                times.append(time)
+                data.append(d)
+            } else {
+                times[slot] = time
+                data[slot] = d
+            }
+        }
+        oldestBound = min(oldestBound, time)
+        return true
+    }
+
+    /// Removes an object; returns whether it was present.
+    func remove(_ id: String) -> Bool {
+        guard let slot = tree.slot(for: id) else { return false }
+        data[Int(slot)] = [:]
+        return tree.remove(id: id)
+    }
+
+    /// The oldest time of any object, or `.max`.
+    func oldestTime() -> Int64 {
+        var oldest = Int64.max
+        tree.forEachSlot { slot, _ in oldest = min(oldest, times[Int(slot)]) }
+        return oldest
+    }
 
     func isLive(_ c: Current, now: Int64) -> Bool {
         guard let ttl else { return true }
@@ -40,13 +118,11 @@ final class NamespaceState {
         guard let ttl, now &- oldestBound > ttl else { return [] }
         var expired: [String] = []
         var oldest = Int64.max
-        for (id, c) in objects {
-            if now &- c.time > ttl { expired.append(id) } else { oldest = min(oldest, c.time) }
+        tree.forEachSlot { slot, id in
+            let t = times[Int(slot)]
+            if now &- t > ttl { expired.append(id) } else { oldest = min(oldest, t) }
         }
-        for id in expired {
-            objects[id] = nil
-            tree.remove(id: id)
-        }
+        for id in expired { _ = remove(id) }
         oldestBound = oldest
         return expired
     }

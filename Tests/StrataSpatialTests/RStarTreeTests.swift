@@ -169,17 +169,19 @@ struct RStarTreeTests {
     }
 
     /// The invariant checker must notice each kind of damage.
-    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link"])
+    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf"])
     func invariantCheckerCatchesDamage(damage: String) throws {
         var rng = SplitMix64(seed: 9)
         let tree = RStarTree(maxEntries: 4)
         for i in 0..<200 { try tree.insert(id: "o\(i)", point: rng.point()) }
         #expect(tree.invariantViolations() == [])
         switch damage {
-        case "loose rectangle": tree.root.mbrs[0] -= 1
+        case "loose rectangle": tree.pool.boxes(tree.root)[0] -= 1
         case "wrong count": tree.count += 1
-        case "stale id map": tree.leafOf["ghost"] = tree.root
-        default: tree.root.children[0].parent = nil
+        case "stale id map": tree.slotOf["ghost"] = 0
+        case "orphan parent link": tree.pool.setParent(tree.pool.ref(tree.root, 0), -1)
+        case "lost node": _ = tree.pool.allocate(level: 0)
+        default: tree.leafOfSlot[0] = tree.root
         }
         #expect(!tree.invariantViolations().isEmpty, "\(damage) went unnoticed")
     }
