@@ -61,6 +61,7 @@ public struct Sort: Sendable, Hashable {
             switch try FieldValues.lookup(key.path, in: document) {
             case .missing: out.append(.null)
             case .scalar(let raw): out.append(try raw.decode())
+            case .leafArray(let raw): out.append(try FieldValues(reached: raw).sortKey(descending: key.descending))
             case .general: out.append(try FieldValues(path: key.path, in: document).sortKey(descending: key.descending))
             }
         }

@@ -30,6 +30,20 @@ extension Filter {
                 // The common equality on a string compares bytes in place.
                 if case .eq(.string(let s)) = predicate, raw.type == .string { return raw.stringEquals(s) }
                 return predicate.matches(CollectionOfOne(try raw.decode()), isMissing: false)
+            case .leafArray(let raw):
+                // A string equality holds when some element is that string
+                // (the array itself is of another type bracket); a symbol,
+                // which compares as a string, takes the general path.
+                if case .eq(.string(let s)) = predicate, let elements = raw.document {
+                    var iterator = elements.makeIterator()
+                    var symbol = false
+                    while let field = try iterator.nextField() {
+                        if field.value.stringEquals(s) { return true }
+                        if field.value.type == .symbol { symbol = true }
+                    }
+                    if !symbol { return false }
+                }
+                return predicate.matches(try FieldValues(reached: raw))
             case .general:
                 return predicate.matches(try FieldValues(path: path, in: document))
             }

@@ -112,7 +112,15 @@ public struct FieldValues: Sendable {
     public enum Lookup {
         case missing
         case scalar(RawValue)
+        /// An array reached through documents only, at the end of the path.
+        case leafArray(RawValue)
         case general
+    }
+
+    /// The values of a path that reached `value` (a leaf) through documents only.
+    /// - Throws: `DocumentError` for malformed bytes.
+    public init(reached value: RawValue) throws(DocumentError) {
+        reached(try value.decode())
     }
 
     /// Walks `path` through embedded documents without decoding or allocating.
@@ -123,8 +131,8 @@ public struct FieldValues: Sendable {
         var i = 0
         while true {
             guard let v = try doc.value(forKey: components[i]) else { return .missing }
-            if v.type == .array { return .general }
             i += 1
+            if v.type == .array { return i == components.count ? .leafArray(v) : .general }
             if i == components.count { return .scalar(v) }
             guard v.type == .document, let inner = v.document else { return .missing }
             doc = inner
