@@ -35,6 +35,19 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "DocumentBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataDocument", package: "Strata"),
+                .product(name: "StrataQuery", package: "Strata"),
+                .product(name: "StrataDB", package: "Strata"),
+            ],
+            path: "DocumentBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "ReferenceWorkload",
             dependencies: [
                 .product(name: "StrataBackends", package: "Strata"),

@@ -20,6 +20,7 @@ public final class Database<S: Store>: Sendable {
     /// The store underneath.
     public let store: S
     private let catalog: ColumnFamily
+    private let catalogCache = CatalogCache()
 
     /// Opens the database kept in `store`, creating its catalog when missing.
     /// - Throws: `DatabaseError` when the store fails.
@@ -49,7 +50,8 @@ public final class Database<S: Store>: Sendable {
     }
 
     private func session<T: ReadTransaction>(_ txn: T) -> Session<T> {
-        Session(txn: txn, catalog: catalog, resolve: { [store] in try store.columnFamily($0) })
+        Session(
+            txn: txn, catalog: catalog, resolve: { [store] in try store.columnFamily($0) }, cache: catalogCache)
     }
 
     /// Creates a collection, with indexes on `indexes`.

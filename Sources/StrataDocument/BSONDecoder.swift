@@ -35,18 +35,45 @@ public struct BSONDecoder: Sendable {
         }
     }
 
+    /// Decodes the document spanning `start..<end` of `storage` in place,
+    /// without copying it out first (``RawDocument/decode(limits:)``).
+    func decode(storage: [UInt8], start: Int, end: Int) throws(DocumentError) -> Document {
+        guard end - start <= limits.maxSize else {
+            throw DocumentError(.tooLarge, "document of \(end - start) bytes is over the limit of \(limits.maxSize)")
+        }
+        return try typedThrows {
+            try storage.withUnsafeBytes { raw throws(DocumentError) -> Document in
+                let reader = Reader(scanner: BSONScanner(base: raw), limits: limits)
+                let (document, documentEnd) = try reader.document(at: start, limit: end, depth: 1)
+                guard documentEnd == end else {
+                    throw DocumentError.corrupt("\(end - documentEnd) bytes after the document", at: documentEnd)
+                }
+                return document
+            }
+        }
+    }
+
     struct Reader {
         let scanner: BSONScanner
         let limits: BSONLimits
 
         func document(at start: Int, limit: Int, depth: Int) throws(DocumentError) -> (Document, Int) {
-            var d = Document()
+            var d = Document(reservingCapacity: guessCount(at: start, limit: limit))
             let end = try elements(at: start, limit: limit, depth: depth) { (key, value) in d.append(key, value) }
             return (d, end)
         }
 
+        /// A cheap guess at a document's field count from its declared length
+        /// (checked later), so that its arrays grow at most once or twice.
+        @inline(__always)
+        func guessCount(at start: Int, limit: Int) -> Int {
+            guard let n = try? scanner.int32(start, limit: limit) else { return 0 }
+            return min(16, max(1, Int(n) / 24))
+        }
+
         func array(at start: Int, limit: Int, depth: Int) throws(DocumentError) -> ([Value], Int) {
             var a: [Value] = []
+            a.reserveCapacity(guessCount(at: start, limit: limit))
             let end = try elements(at: start, limit: limit, depth: depth) { (_, value) in a.append(value) }
             return (a, end)
         }

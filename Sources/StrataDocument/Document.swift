@@ -14,6 +14,14 @@ public struct Document: Sendable, Hashable {
         values = []
     }
 
+    /// Creates an empty document with room for `count` fields.
+    public init(reservingCapacity count: Int) {
+        keys = []
+        values = []
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     /// Creates a document from fields in order.
     public init(_ fields: some Sequence<(String, Value)>) {
         self.init()

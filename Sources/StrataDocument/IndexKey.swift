@@ -140,6 +140,90 @@ public enum IndexKey {
         return value
     }
 
+    /// Moves `at` past the encoded value starting there, without decoding
+    /// or allocating (to find the id after the value in an index key).
+    /// - Throws: `DocumentError` `.corrupt` for bytes that are not an encoding.
+    public static func skip(_ bytes: UnsafeRawBufferPointer, at: inout Int) throws(DocumentError) {
+        var skipper = KeySkipper(bytes: bytes, at: at)
+        try skipper.value(depth: 0)
+        at = skipper.at
+    }
+
+    /// The walk of ``KeyReader`` without building values.
+    struct KeySkipper {
+        let bytes: UnsafeRawBufferPointer
+        var at: Int
+
+        mutating func byte() throws(DocumentError) -> UInt8 {
+            guard at < bytes.count else { throw .corrupt("truncated index key", at: at) }
+            at += 1
+            return bytes[at - 1]
+        }
+
+        mutating func advance(_ n: Int) throws(DocumentError) {
+            guard bytes.count - at >= n else { throw .corrupt("truncated index key", at: at) }
+            at += n
+        }
+
+        mutating func string() throws(DocumentError) {
+            while true {
+                if try byte() != 0 { continue }
+                switch try byte() {
+                case 0: return
+                case 0xFF: continue
+                default: throw .corrupt("bad escape in index key string", at: at - 1)
+                }
+            }
+        }
+
+        mutating func value(depth: Int) throws(DocumentError) {
+            try body(tag: try byte(), depth: depth)
+        }
+
+        mutating func body(tag: UInt8, depth: Int) throws(DocumentError) {
+            guard depth <= BSONLimits.default.maxDepth else { throw .corrupt("index key nested too deeply", at: at) }
+            switch tag {
+            case 0x01, 0x05, 0xF0: return
+            case 0x10: try advance(10)
+            case 0x14, 0x3C: try string()
+            case 0x18: try document(depth: depth + 1)
+            case 0x1C:
+                while true {
+                    let t = try byte()
+                    if t == 0 { return }
+                    try body(tag: t, depth: depth + 1)
+                }
+            case 0x20:
+                try advance(4)
+                let n = Int(bytes[at - 4]) << 24 | Int(bytes[at - 3]) << 16 | Int(bytes[at - 2]) << 8 | Int(bytes[at - 1])
+                try advance(1 + n)
+            case 0x24: try advance(12)
+            case 0x28: try advance(1)
+            case 0x2C, 0x30: try advance(8)
+            case 0x34:
+                try string()
+                try string()
+            case 0x38:
+                try string()
+                try advance(12)
+            case 0x40:
+                try string()
+                try document(depth: depth + 1)
+            default:
+                throw .corrupt("unknown index key tag 0x\(Hex.encode([tag]))", at: at - 1)
+            }
+        }
+
+        mutating func document(depth: Int) throws(DocumentError) {
+            while true {
+                let t = try byte()
+                if t == 0 { return }
+                try string()
+                try body(tag: t, depth: depth)
+            }
+        }
+    }
+
     struct KeyReader {
         let bytes: [UInt8]
         var at: Int

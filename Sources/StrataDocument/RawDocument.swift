@@ -46,7 +46,7 @@ public struct RawDocument: Sendable {
     /// Decodes the whole document.
     /// - Throws: `DocumentError` `.corrupt` for malformed contents.
     public func decode(limits: BSONLimits = .default) throws(DocumentError) -> Document {
-        try BSONDecoder(limits: limits).decode(bytes)
+        try BSONDecoder(limits: limits).decode(storage: storage, start: start, end: end)
     }
 
     /// The first top-level field named `key`, or nil.

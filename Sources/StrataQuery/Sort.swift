@@ -56,8 +56,14 @@ public struct Sort: Sendable, Hashable {
     /// - Throws: `DocumentError` for malformed bytes.
     public func sortValues(of document: RawDocument) throws(DocumentError) -> [Value] {
         var out: [Value] = []
+        out.reserveCapacity(keys.count)
         for key in keys {
-            out.append(try FieldValues(path: key.path, in: document).sortKey(descending: key.descending))
+            switch try FieldValues.lookup(key.path, in: document) {
+            case .missing: out.append(.null)
+            case .scalar(let raw): out.append(try raw.decode())
+            case .leafArray(let raw): out.append(try FieldValues(reached: raw).sortKey(descending: key.descending))
+            case .general: out.append(try FieldValues(path: key.path, in: document).sortKey(descending: key.descending))
+            }
         }
         return out
     }

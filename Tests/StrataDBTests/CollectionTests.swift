@@ -122,7 +122,7 @@ import Testing
             let merge = try tx.explain(Query(filter: filter(#"{"$or": [{"a": 1}, {"b": {"$gt": 2}}]}"#)), in: "c")
             #expect(stages(merge).last == "IndexMerge")
             let ordered = try tx.explain(Query(filter: nil, sort: ["-a"], take: 3, columns: ["a"]), in: "c")
-            #expect(stages(ordered) == ["Projection", "Limit", "Sort", "ReadRecord", "IndexScan"])
+            #expect(stages(ordered) == ["Projection", "Limit", "Sort", "Covered", "IndexScan"])
             let scan = try tx.explain(Query(filter: filter(#"{"z": 1}"#), sort: Sort(fields: ["z"]), take: 3), in: "c")
             #expect(stages(scan) == ["Limit", "Sort", "Filter", "ReadRecord", "Scan"])
         }

@@ -43,6 +43,29 @@ import Testing
         try check(#"{"address.city": {"$exists": true}}"#, true)
     }
 
+    /// The in-place paths of raw matching (a scalar reached through
+    /// documents, a leaf array compared element by element) must agree with
+    /// matching the decoded document, symbols and nested arrays included.
+    @Test func rawFastPathsAgreeWithDecodedMatching() throws {
+        let d: Document = [
+            "s": .symbol("sym"), "arr": [.symbol("a"), "b", ["c"], ["k": "d"]], "n": ["m": ["x": "y"]],
+            "long": .string(String(repeating: "z", count: 40)), "empty": [],
+        ]
+        let raw = try RawDocument(bytes: d.bson())
+        let cases: [(Document, Bool)] = [
+            (["s": "sym"], true), (["arr": "a"], true), (["arr": "b"], true), (["arr": "c"], false),
+            (["arr": ["c"]], true), (["arr": "d"], false), (["n.m.x": "y"], true), (["n.m": "y"], false),
+            (["long": .string(String(repeating: "z", count: 40))], true), (["long": "z"], false),
+            (["empty": "x"], false), (["empty": []], true), (["arr": ["$gte": "b"]], true),
+            (["n.m.x.q": "y"], false), (["arr.1": "b"], true),
+        ]
+        for (json, expected) in cases {
+            let filter = try Filter(json)
+            #expect(filter.matches(d) == expected, "\(json.extendedJSON)")
+            #expect(try filter.matches(raw) == expected, "raw \(json.extendedJSON)")
+        }
+    }
+
     @Test func stringOperatorsIgnoreCase() throws {
         try check(#"{"name": {"$icontains": "LOVE"}}"#, true)
         try check(#"{"name": {"$istartswith": "ada"}}"#, true)

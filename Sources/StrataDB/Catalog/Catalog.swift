@@ -5,7 +5,11 @@ import StrataStore
 /// column family as BSON:
 ///
 ///     c:<name> → {"name": "users", "cf": "doc.users",
-///                 "indexes": [{"field": "age", "multikey": false}, …]}
+///                 "indexes": [{"field": "age", "multikey": false,
+///                              "scalar": true, "format": 2}, …]}
+///
+/// An entry written before typed index entries lacks `scalar` and `format`:
+/// it reads as format 1 (empty entry values), never scalar.
 public struct CollectionInfo: Sendable, Hashable {
     /// One secondary index.
     public struct Index: Sendable, Hashable {
@@ -14,6 +18,28 @@ public struct CollectionInfo: Sendable, Hashable {
         /// Whether some record ever had more than one key value for it (an
         /// array); such an index cannot bound an index-ordered sort.
         public var multikey: Bool
+        /// Whether every record reached at most one value at `field`, not an
+        /// array, through embedded documents only (``FieldValues/isScalar``):
+        /// then an entry's value is exactly the record's projection onto
+        /// `field`, and the index can answer a query alone (a covered plan).
+        /// Cleared for good by the first record that is not.
+        public var scalar: Bool
+        /// The entry format: 1, empty values; 2, each entry's value is
+        /// ``KeyLayout/indexEntryValue(field:value:id:)`` (typed value and `_id`).
+        public var format: Int
+
+        /// The format new indexes are written in.
+        public static let currentFormat = 2
+
+        init(field: String, multikey: Bool, scalar: Bool, format: Int = Index.currentFormat) {
+            self.field = field
+            self.multikey = multikey
+            self.scalar = scalar
+            self.format = format
+        }
+
+        /// Whether its entries can stand in for the records (see ``scalar``).
+        var covers: Bool { format >= 2 && scalar }
     }
 
     public var name: String
@@ -26,7 +52,15 @@ public struct CollectionInfo: Sendable, Hashable {
     var document: Document {
         [
             "name": .string(name), "cf": .string(columnFamily),
-            "indexes": .array(indexes.map { .document(["field": .string($0.field), "multikey": .bool($0.multikey)]) }),
+            "indexes": .array(
+                indexes.map { index in
+                    var d: Document = ["field": .string(index.field), "multikey": .bool(index.multikey)]
+                    if index.format >= 2 {
+                        d.append("scalar", .bool(index.scalar))
+                        d.append("format", .int32(Int32(index.format)))
+                    }
+                    return .document(d)
+                }),
         ]
     }
 
@@ -46,7 +80,16 @@ public struct CollectionInfo: Sendable, Hashable {
             else {
                 throw DatabaseError(.corrupt, "catalog entry of \(name) has a malformed index")
             }
-            indexes.append(Index(field: f, multikey: m))
+            var format = 1
+            var scalar = false
+            if let stored = i["format"] {
+                guard case .int32(let n) = stored, n == 2, case .bool(let sc)? = i["scalar"] else {
+                    throw DatabaseError(.corrupt, "catalog entry of \(name) has an index of unknown format")
+                }
+                format = Int(n)
+                scalar = sc
+            }
+            indexes.append(Index(field: f, multikey: m, scalar: scalar, format: format))
         }
         self.init(name: name, columnFamily: cf, indexes: indexes)
     }

@@ -11,6 +11,9 @@ extension Session {
     ///   or whose record does not hold `value` at `field`;
     /// - a record that lacks the entry of one of its key values (a missing
     ///   field counts as null, an array as each distinct element);
+    /// - an entry whose stored value is not the one its record gives
+    ///   (``KeyLayout/indexEntryValue(_:value:id:)``: the typed value and
+    ///   `_id`; empty for a format-1 index);
     /// - an entry of a field that has no index, a malformed key, or a
     ///   record that does not decode.
     ///
@@ -31,7 +34,7 @@ extension Session {
         }
         let fields = Set(c.info.indexes.map(\.field))
         var entries = Set<[UInt8]>()
-        try txn.forEach(in: c.cf, range: .prefix(Array("i:".utf8))) { k, _ in
+        try txn.forEach(in: c.cf, range: .prefix(Array("i:".utf8))) { k, stored in
             let key = Array(k)
             guard let colon = key.dropFirst(2).firstIndex(of: UInt8(ascii: ":")) else {
                 problems.append("index key \(key) has no field separator")
@@ -56,9 +59,21 @@ extension Session {
                 problems.append("index \(field) entry \(shown) points to a missing record")
                 return true
             }
-            let held = FieldValues(path: FieldPath(uncheckedIndexField: field), in: doc).keyValues
-            if !held.contains(where: { IndexKey.encode($0).elementsEqual(value) }) {
+            let values = FieldValues(path: FieldPath(uncheckedIndexField: field), in: doc)
+            guard let held = values.keyValues.first(where: { IndexKey.encode($0).elementsEqual(value) }) else {
                 problems.append("index \(field) entry \(shown): the record does not hold that value")
+                return true
+            }
+            let index = c.info.index(field)!
+            let expected = try KeyLayout.indexEntryValue(
+                index, value: values.isMissing ? Value?.none : held, id: doc["_id"] ?? .null)
+            if !expected.withUnsafeBytes({ compareBytes(stored, $0) == 0 }) {
+                problems.append(
+                    "index \(field) entry \(shown) holds \(Describe.entry(Array(stored))), not the record's \(Describe.entry(expected))"
+                )
+            }
+            if index.covers, !values.isScalar {
+                problems.append("index \(field) is marked scalar but record _id \(Describe.encoded(Array(id))) is not")
             }
             return true
         }
@@ -81,6 +96,13 @@ extension Session {
 /// The text of values and ids in problem lines.
 private enum Describe {
     static func value(_ v: Value) -> String { ExtendedJSON.json(of: v).text() }
+
+    /// A stored entry value: its fields with their types, else its bytes.
+    static func entry(_ bytes: [UInt8]) -> String {
+        if bytes.isEmpty { return "nothing" }
+        guard let d = try? Document(bson: bytes) else { return "\(bytes)" }
+        return d.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+    }
 
     /// An encoded value or id, decoded when it can be, else its bytes.
     static func encoded(_ bytes: [UInt8]) -> String {

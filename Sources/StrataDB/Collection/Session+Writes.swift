@@ -131,20 +131,27 @@ extension Session where Txn: WriteTransaction {
             throw DatabaseError(.exists, "collection \(c.info.name) already has an index on \(field)")
         }
         let path = try FieldPath(field)
-        var entries: [[UInt8]] = []
-        var multikey = false
+        var index = CollectionInfo.Index(field: field, multikey: false, scalar: true)
+        var entries: [(key: [UInt8], value: [UInt8])] = []
         try txn.forEach(in: c.cf, range: .prefix(KeyLayout.recordPrefix)) { key, value in
             let raw = try RawDocument(bytes: Array(value))
-            let keys = try FieldValues(path: path, in: raw).keyValues
-            if keys.count > 1 { multikey = true }
+            let values = try FieldValues(path: path, in: raw)
+            let keys = values.keyValues
+            if keys.count > 1 { index.multikey = true }
+            if !values.isScalar { index.scalar = false }
             let encodedID = key.dropFirst(KeyLayout.recordPrefix.count)
+            let id = try raw.value(forKey: "_id")?.decode() ?? .null
             for v in keys {
-                entries.append(KeyLayout.indexValuePrefix(field: field, value: v) + [UInt8(ascii: ":")] + encodedID)
+                entries.append(
+                    (
+                        KeyLayout.indexValuePrefix(field: field, value: v) + [UInt8(ascii: ":")] + encodedID,
+                        try KeyLayout.indexEntryValue(index, value: values.isMissing ? Value?.none : v, id: id)
+                    ))
             }
             return true
         }
-        for e in entries { try txn.put(e, [], in: c.cf) }
-        c.info.indexes.append(CollectionInfo.Index(field: field, multikey: multikey))
+        for e in entries { try txn.put(e.key, e.value, in: c.cf) }
+        c.info.indexes.append(index)
         try Catalog.save(c.info, txn: txn, in: catalog)
     }
 
@@ -160,9 +167,17 @@ extension Session where Txn: WriteTransaction {
 
     private func addIndexEntries(of doc: Document, id: Value, in c: inout CollectionHandle) throws {
         for (i, index) in c.info.indexes.enumerated() {
-            let keys = FieldValues(path: FieldPath(uncheckedIndexField: index.field), in: doc).keyValues
+            let values = FieldValues(path: FieldPath(uncheckedIndexField: index.field), in: doc)
+            let keys = values.keyValues
             if keys.count > 1 { c.info.indexes[i].multikey = true }
-            for v in keys { try txn.put(KeyLayout.indexKey(field: index.field, value: v, id: id), [], in: c.cf) }
+            if !values.isScalar { c.info.indexes[i].scalar = false }
+            for v in keys {
+                // Always put, even when the key exists: a value of another
+                // numeric type shares the key but not the entry value.
+                try txn.put(
+                    KeyLayout.indexKey(field: index.field, value: v, id: id),
+                    try KeyLayout.indexEntryValue(index, value: values.isMissing ? Value?.none : v, id: id), in: c.cf)
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import StrataQuery
 import StrataStore
 
 /// One collection resolved inside a transaction: its catalog entry and column family.
-struct CollectionHandle {
+struct CollectionHandle: Sendable {
     var info: CollectionInfo
     let cf: ColumnFamily
 }
@@ -15,13 +15,26 @@ struct Session<Txn: ReadTransaction> {
     let txn: Txn
     let catalog: ColumnFamily
     let resolve: (String) throws -> ColumnFamily
+    /// Decoded catalog entries shared by the database's transactions.
+    var cache: CatalogCache? = nil
 
     /// The named collection. Throws `notFound` when there is none.
     func collection(_ name: String) throws -> CollectionHandle {
-        guard let info = try Catalog.load(name, txn: txn, in: catalog) else {
-            throw DatabaseError(.notFound, "no collection named \(name.debugDescription)")
+        let key = Catalog.key(name)
+        var bytes: [UInt8]?
+        if let hit = try txn.withValue(forKey: key, in: catalog, { stored -> CollectionHandle? in
+            guard let stored else { return nil }
+            if let hit = cache?.handle(name, matching: stored) { return hit }
+            bytes = Array(stored)
+            return nil
+        }) {
+            return hit
         }
-        return CollectionHandle(info: info, cf: try resolve(info.columnFamily))
+        guard let bytes else { throw DatabaseError(.notFound, "no collection named \(name.debugDescription)") }
+        let info = try CollectionInfo(document: Document(bson: bytes))
+        let handle = CollectionHandle(info: info, cf: try resolve(info.columnFamily))
+        cache?.store(name, bytes: bytes, handle: handle)
+        return handle
     }
 
     func listCollections() throws -> [String] { try Catalog.names(txn: txn, in: catalog) }
@@ -53,7 +66,8 @@ struct Session<Txn: ReadTransaction> {
 
     func count(_ filter: Filter, in name: String) throws -> Int {
         let c = try collection(name)
-        let plan = Planner.plan(try Query(filter: filter), for: c.info, hint: .automatic)
+        // No columns: a filter on one indexed field is counted from the index alone.
+        let plan = Planner.plan(try Query(filter: filter, columns: []), for: c.info, hint: .automatic)
         var n = 0
         try Executor(session: self, collection: c, plan: plan).run { _ in
             n += 1
@@ -65,7 +79,7 @@ struct Session<Txn: ReadTransaction> {
     func distinct(_ field: String, filter: Filter, in name: String) throws -> [Value] {
         let path = try FieldPath(field)
         let c = try collection(name)
-        let plan = Planner.plan(try Query(filter: filter), for: c.info, hint: .automatic)
+        let plan = Planner.plan(try Query(filter: filter, columns: [path]), for: c.info, hint: .automatic)
         var seen = Set<[UInt8]>()
         var out: [Value] = []
         try Executor(session: self, collection: c, plan: plan).run { raw in

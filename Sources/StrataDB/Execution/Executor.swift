@@ -45,41 +45,76 @@ struct Executor<Txn: ReadTransaction> {
                 let raw = try RawDocument(bytes: Array(value))
                 return try plan.filter.matches(raw) ? body(raw) : true
             }
+        case .indexScan(let scan) where scan.ranges.count == 1 && scan.kind == "eq":
+            // One value: its entries are already in `_id` order and distinct,
+            // so records are read as the entries stream by, and a limit stops early.
+            let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
+            var loader = RecordLoader()
+            try txn.forEach(in: cf, range: scan.ranges[0]) { key, entry in
+                let raw: RawDocument
+                if plan.covered {
+                    raw = try RawDocument(bytes: Array(entry))
+                } else {
+                    let encodedID = try KeyLayout.indexEntryID(key, prefixLength: prefixLength)
+                    guard let record = try loader.load(encodedID, txn: txn, cf: cf) else { return true }
+                    raw = record
+                }
+                return try plan.filter.matches(raw) ? body(raw) : true
+            }
+        case .indexScan(let scan) where plan.covered:
+            // Entry values in `_id` order (a scalar index has one entry per record).
+            let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
+            var entries: [(id: [UInt8], value: [UInt8])] = []
+            for range in scan.ranges {
+                try txn.forEach(in: cf, range: range) { key, entry in
+                    entries.append((Array(try KeyLayout.indexEntryID(key, prefixLength: prefixLength)), Array(entry)))
+                    return true
+                }
+            }
+            entries.sort { lexicographicallyPrecedes($0.id, $1.id) }
+            for entry in entries {
+                let raw = try RawDocument(bytes: entry.value)
+                if try plan.filter.matches(raw), try !body(raw) { return }
+            }
         default:
-            for encodedID in try candidateIDs(plan.source).sorted(by: lexicographicallyPrecedes) {
-                guard let raw = try load(encodedID) else { continue }
+            var loader = RecordLoader()
+            for encodedID in try candidateIDs(plan.source) {
+                guard let raw = try encodedID.withUnsafeBytes({ try loader.load($0, txn: txn, cf: cf) }) else {
+                    continue
+                }
                 if try plan.filter.matches(raw), try !body(raw) { return }
             }
         }
     }
 
-    /// The encoded ids a non-scan source yields.
-    private func candidateIDs(_ source: PlanSource) throws -> Set<[UInt8]> {
+    /// The encoded ids a non-scan source yields, ascending and distinct.
+    private func candidateIDs(_ source: PlanSource) throws -> [[UInt8]] {
         switch source {
         case .scan:
-            var ids = Set<[UInt8]>()
+            var ids: [[UInt8]] = []
             try txn.forEach(in: cf, range: .prefix(KeyLayout.recordPrefix)) { key, _ in
-                ids.insert(Array(key.dropFirst(KeyLayout.recordPrefix.count)))
+                ids.append(Array(key.dropFirst(KeyLayout.recordPrefix.count)))
                 return true
             }
             return ids
         case .idLookup(let values):
-            return Set(values.map { IndexKey.encode($0) })
+            return SortedIDs.normalized(values.map { IndexKey.encode($0) })
         case .indexScan(let scan):
-            var ids = Set<[UInt8]>()
+            var ids: [[UInt8]] = []
             let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
             for range in scan.ranges {
                 try txn.forEach(in: cf, range: range) { key, _ in
-                    ids.insert(Array(try KeyLayout.splitIndexKey(Array(key), prefixLength: prefixLength).id))
+                    ids.append(Array(try KeyLayout.indexEntryID(key, prefixLength: prefixLength)))
                     return true
                 }
             }
-            return ids
+            // One equality range comes out sorted and distinct already.
+            return scan.ranges.count == 1 && scan.kind == "eq" ? ids : SortedIDs.normalized(ids)
         case .indexMerge(let and, let inputs):
-            var result: Set<[UInt8]>?
+            var result: [[UInt8]]?
             for input in inputs {
                 let ids = try candidateIDs(input)
-                result = result.map { and ? $0.intersection(ids) : $0.union(ids) } ?? ids
+                result = result.map { and ? SortedIDs.intersection($0, ids) : SortedIDs.union($0, ids) } ?? ids
             }
             return result ?? []
         }
@@ -90,28 +125,36 @@ struct Executor<Txn: ReadTransaction> {
     /// group is sorted by the remaining sort fields and `_id`.
     private func runIndexOrdered(_ scan: IndexScan, _ output: inout Output) throws {
         let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
+        // Only a multikey index can list a record under several values.
+        let multikey = collection.info.index(scan.field)?.multikey ?? true
         var seen = Set<[UInt8]>()
-        var group: [Row] = []
+        var loader = RecordLoader()
+        // A group needs no more rows than the output still wants.
+        var group = TopK(sort: plan.sort, limit: output.wanted)
         var groupValue: [UInt8] = []
         var done = false
         func flush() throws {
-            group.sort { plan.sort.compare($0.sort, id: $0.id, $1.sort, id: $1.id) < 0 }
-            for row in group where !done {
+            for row in group.rows where !done {
                 if try !output.emit(row.raw) { done = true }
             }
-            group.removeAll(keepingCapacity: true)
+            group = TopK(sort: plan.sort, limit: output.wanted)
         }
         for range in scan.reverse ? scan.ranges.reversed() : scan.ranges {
-            try txn.forEach(in: cf, range: range, reverse: scan.reverse) { key, _ in
-                let (value, encodedID) = try KeyLayout.splitIndexKey(Array(key), prefixLength: prefixLength)
+            try txn.forEach(in: cf, range: range, reverse: scan.reverse) { key, entry in
+                let encodedID = try KeyLayout.indexEntryID(key, prefixLength: prefixLength)
+                let value = UnsafeRawBufferPointer(rebasing: key[prefixLength..<(encodedID.baseAddress! - key.baseAddress! - 1)])
                 if !value.elementsEqual(groupValue) {
                     try flush()
                     if done { return false }
                     groupValue = Array(value)
                 }
-                guard seen.insert(Array(encodedID)).inserted, let raw = try load(Array(encodedID)) else { return true }
+                if multikey, !seen.insert(Array(encodedID)).inserted { return true }
+                guard
+                    let raw = try plan.covered
+                        ? RawDocument(bytes: Array(entry)) : loader.load(encodedID, txn: txn, cf: cf)
+                else { return true }
                 if try plan.filter.matches(raw) {
-                    group.append(Row(raw: raw, sort: try plan.sort.sortValues(of: raw), id: try id(of: raw)))
+                    group.insert(Row(raw: raw, sort: try plan.sort.sortValues(of: raw), id: try id(of: raw)))
                 }
                 return true
             }
@@ -120,13 +163,75 @@ struct Executor<Txn: ReadTransaction> {
         try flush()
     }
 
-    private func load(_ encodedID: [UInt8]) throws -> RawDocument? {
-        guard let bytes = try txn.get(KeyLayout.recordKey(encodedID: encodedID), in: cf) else { return nil }
-        return try RawDocument(bytes: bytes)
-    }
-
     private func id(of raw: RawDocument) throws -> Value {
         try raw.value(forKey: "_id")?.decode() ?? .null
+    }
+}
+
+/// Reads records by encoded id, building each key `d:<id>` in one reused buffer.
+struct RecordLoader {
+    private var key = KeyLayout.recordPrefix
+
+    mutating func load(_ encodedID: UnsafeRawBufferPointer, txn: some ReadTransaction, cf: ColumnFamily) throws
+        -> RawDocument?
+    {
+        key.removeSubrange(KeyLayout.recordPrefix.count...)
+        key.append(contentsOf: encodedID)
+        guard let bytes = try txn.get(key, in: cf) else { return nil }
+        return try RawDocument(bytes: bytes)
+    }
+}
+
+/// Sorted, distinct lists of encoded ids, merged in one pass.
+enum SortedIDs {
+    static func normalized(_ ids: [[UInt8]]) -> [[UInt8]] {
+        var sorted = ids.sorted(by: lexicographicallyPrecedes)
+        var last = 0
+        for i in sorted.indices.dropFirst() where sorted[i] != sorted[last] {
+            last += 1
+            if last != i { sorted.swapAt(last, i) }
+        }
+        if !sorted.isEmpty { sorted.removeSubrange((last + 1)...) }
+        return sorted
+    }
+
+    static func intersection(_ a: [[UInt8]], _ b: [[UInt8]]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var i = 0
+        var j = 0
+        while i < a.count && j < b.count {
+            if lexicographicallyPrecedes(a[i], b[j]) {
+                i += 1
+            } else if lexicographicallyPrecedes(b[j], a[i]) {
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+                j += 1
+            }
+        }
+        return out
+    }
+
+    static func union(_ a: [[UInt8]], _ b: [[UInt8]]) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        out.reserveCapacity(max(a.count, b.count))
+        var i = 0
+        var j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && lexicographicallyPrecedes(a[i], b[j])) {
+                out.append(a[i])
+                i += 1
+            } else if i == a.count || lexicographicallyPrecedes(b[j], a[i]) {
+                out.append(b[j])
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+                j += 1
+            }
+        }
+        return out
     }
 }
 
@@ -142,6 +247,9 @@ struct Output {
     var skip: Int
     var take: Int?
     let visit: (RawDocument) throws -> Bool
+
+    /// How many more rows the output can use (skipped ones included), or nil for all.
+    var wanted: Int? { take.map { skip + $0 } }
 
     /// Returns false once no more results are wanted.
     mutating func emit(_ raw: RawDocument) throws -> Bool {

@@ -41,7 +41,9 @@ struct IndexScan: Sendable {
 ///
 ///     Projection ← Limit ← Skip ← Sort (top-k when limited) ← Filter ← ReadRecord ← source
 ///
-/// A stage that does nothing (no projection, no sort, …) is left out.
+/// A stage that does nothing (no projection, no sort, …) is left out. A
+/// covered plan reads no records: `Covered` (the index entries' typed
+/// values) replaces `ReadRecord`.
 struct Plan: Sendable {
     var source: PlanSource
     var filter: Filter
@@ -51,6 +53,9 @@ struct Plan: Sendable {
     var skip: Int
     var take: Int?
     var columns: [FieldPath]?
+    /// Whether index entries stand in for the records (``Planner/covers(_:info:)``):
+    /// the source's entry values are filtered, sorted and projected instead.
+    var covered = false
 
     /// Whether the source delivers records in the sort's order (group by group).
     var indexOrdered: Bool {
@@ -61,7 +66,11 @@ struct Plan: Sendable {
     /// The plan tree as a document: `{"stage": "Limit", "take": 5, "input": {…}}`.
     func explain() -> Document {
         var node = Self.explain(source)
-        node = ["stage": "ReadRecord", "input": .document(node)]
+        if covered, case .indexScan(let s) = source {
+            node = ["stage": "Covered", "index": .string(s.field), "input": .document(node)]
+        } else {
+            node = ["stage": "ReadRecord", "input": .document(node)]
+        }
         if filter != .all {
             node = ["stage": "Filter", "filter": .document(filter.document), "input": .document(node)]
         }

@@ -8,6 +8,27 @@ import StrataStore
 /// never return too much.
 enum Planner {
     static func plan(_ query: Query, for info: CollectionInfo, hint: QueryHint) -> Plan {
+        var plan = uncovered(query, for: info, hint: hint)
+        plan.covered = covers(plan, info: info)
+        return plan
+    }
+
+    /// Whether the plan's index alone answers it: the source is one scan of
+    /// a scalar index in the typed-entry format, and the filter, the sort
+    /// and the projected columns touch only that field and `_id`. Then each
+    /// entry's value is the record's projection onto those fields, and
+    /// filtering, sorting and projecting it gives what the record would.
+    static func covers(_ plan: Plan, info: CollectionInfo) -> Bool {
+        guard let columns = plan.columns, case .indexScan(let scan) = plan.source,
+            let index = info.index(scan.field), index.covers,
+            scan.field != "_id", !scan.field.hasPrefix("_id.")
+        else { return false }
+        func allowed(_ path: FieldPath) -> Bool { path.text == "_id" || path.text == scan.field }
+        return columns.allSatisfy(allowed) && plan.sort.keys.allSatisfy { allowed($0.path) }
+            && plan.filter.paths.allSatisfy(allowed)
+    }
+
+    private static func uncovered(_ query: Query, for info: CollectionInfo, hint: QueryHint) -> Plan {
         var plan = Plan(
             source: .scan, filter: query.filter, sort: query.sort, skip: query.skip, take: query.take,
             columns: query.columns)

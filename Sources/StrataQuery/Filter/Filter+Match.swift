@@ -24,7 +24,29 @@ extension Filter {
             for f in fs where try f.matches(document) { return true }
             return false
         case .field(let path, let predicate):
-            return predicate.matches(try FieldValues(path: path, in: document))
+            switch try FieldValues.lookup(path, in: document) {
+            case .missing: return predicate.matches(CollectionOfOne<Value>?.none, isMissing: true)
+            case .scalar(let raw):
+                // The common equality on a string compares bytes in place.
+                if case .eq(.string(let s)) = predicate, raw.type == .string { return raw.stringEquals(s) }
+                return predicate.matches(CollectionOfOne(try raw.decode()), isMissing: false)
+            case .leafArray(let raw):
+                // A string equality holds when some element is that string
+                // (the array itself is of another type bracket); a symbol,
+                // which compares as a string, takes the general path.
+                if case .eq(.string(let s)) = predicate, let elements = raw.document {
+                    var iterator = elements.makeIterator()
+                    var symbol = false
+                    while let field = try iterator.nextField() {
+                        if field.value.stringEquals(s) { return true }
+                        if field.value.type == .symbol { symbol = true }
+                    }
+                    if !symbol { return false }
+                }
+                return predicate.matches(try FieldValues(reached: raw))
+            case .general:
+                return predicate.matches(try FieldValues(path: path, in: document))
+            }
         }
     }
 }
@@ -34,35 +56,39 @@ extension Filter.Predicate {
     /// hold only within a type bracket (numbers compare by value across int
     /// and double); null equality also matches a missing field.
     public func matches(_ values: FieldValues) -> Bool {
-        switch self {
-        case .eq(let v): return Self.equals(values, v)
-        case .ne(let v): return !Self.equals(values, v)
-        case .in(let vs): return vs.contains { Self.equals(values, $0) }
-        case .nin(let vs): return !vs.contains { Self.equals(values, $0) }
-        case .gt(let v): return Self.any(values, v) { $0 > 0 }
-        case .gte(let v): return Self.any(values, v) { $0 >= 0 }
-        case .lt(let v): return Self.any(values, v) { $0 < 0 }
-        case .lte(let v): return Self.any(values, v) { $0 <= 0 }
-        case .exists(let wanted): return values.isMissing != wanted
-        case .icontains(let s): return Self.anyString(values) { $0.contains(s) }
-        case .istartswith(let s): return Self.anyString(values) { $0.hasPrefix(s) }
-        case .iendswith(let s): return Self.anyString(values) { $0.hasSuffix(s) }
+        matches(values.entries.lazy.map(\.value), isMissing: values.isMissing)
+    }
+
+    /// Whether the candidate values of a path (leaves, leaf arrays and their
+    /// elements; none when the path is missing) satisfy the predicate.
+    func matches<C: Collection<Value>>(_ candidates: C?, isMissing: Bool) -> Bool {
+        func any(_ test: (Value) -> Bool) -> Bool { candidates?.contains(where: test) ?? false }
+        func equals(_ operand: Value) -> Bool {
+            if operand.typeBracket == Value.null.typeBracket, isMissing { return true }
+            return any { $0.typeBracket == operand.typeBracket && Value.compare($0, operand) == 0 }
         }
-    }
-
-    private static func equals(_ values: FieldValues, _ operand: Value) -> Bool {
-        if operand.typeBracket == Value.null.typeBracket, values.isMissing { return true }
-        return values.candidates.contains { $0.typeBracket == operand.typeBracket && Value.compare($0, operand) == 0 }
-    }
-
-    private static func any(_ values: FieldValues, _ operand: Value, _ test: (Int) -> Bool) -> Bool {
-        values.candidates.contains { $0.typeBracket == operand.typeBracket && test(Value.compare($0, operand)) }
-    }
-
-    private static func anyString(_ values: FieldValues, _ test: (String) -> Bool) -> Bool {
-        values.candidates.contains {
-            if case .string(let s) = $0 { return test(s.lowercased()) }
-            return false
+        func compares(_ operand: Value, _ test: (Int) -> Bool) -> Bool {
+            any { $0.typeBracket == operand.typeBracket && test(Value.compare($0, operand)) }
+        }
+        func anyString(_ test: (String) -> Bool) -> Bool {
+            any {
+                if case .string(let s) = $0 { return test(s.lowercased()) }
+                return false
+            }
+        }
+        switch self {
+        case .eq(let v): return equals(v)
+        case .ne(let v): return !equals(v)
+        case .in(let vs): return vs.contains { equals($0) }
+        case .nin(let vs): return !vs.contains { equals($0) }
+        case .gt(let v): return compares(v) { $0 > 0 }
+        case .gte(let v): return compares(v) { $0 >= 0 }
+        case .lt(let v): return compares(v) { $0 < 0 }
+        case .lte(let v): return compares(v) { $0 <= 0 }
+        case .exists(let wanted): return isMissing != wanted
+        case .icontains(let s): return anyString { $0.contains(s) }
+        case .istartswith(let s): return anyString { $0.hasPrefix(s) }
+        case .iendswith(let s): return anyString { $0.hasSuffix(s) }
         }
     }
 }

@@ -15,6 +15,22 @@ public struct FieldValues: Sendable {
     /// Every value reached, each flagged when it is an expanded leaf array.
     public private(set) var entries: [(value: Value, expandedArray: Bool)] = []
 
+    /// Whether the walk passed through an array on the way (fanning out over
+    /// its documents or indexing it). When it did not, and at most one
+    /// non-array value was reached, the value is the one a projection of
+    /// the path returns: see ``isScalar``.
+    public private(set) var crossedArray = false
+
+    /// Whether the path reaches at most one value, not an array, through
+    /// embedded documents only: then the value (or its absence) is exactly
+    /// what ``Projection`` returns for the path, and an index entry can stand
+    /// in for the record.
+    public var isScalar: Bool {
+        if crossedArray || entries.count > 1 { return false }
+        if case .array? = entries.first?.value { return false }
+        return true
+    }
+
     /// Whether the path reached nothing at all (the field is missing).
     public var isMissing: Bool { entries.isEmpty }
 
@@ -79,12 +95,47 @@ public struct FieldValues: Sendable {
         case .document(let d):
             if let child = d[component] { walk(child, rest.dropFirst()) }
         case .array(let a):
+            crossedArray = true
             if let i = FieldPath.arrayIndex(component), i < a.count { walk(a[i], rest.dropFirst()) }
             for element in a {
                 if case .document = element { walk(element, rest) }
             }
         default:
             break
+        }
+    }
+
+    /// What a path reaches in raw BSON when it can be told without building
+    /// a ``FieldValues``: nothing, or one value reached through embedded
+    /// documents only that is not an array. Anything else (an array on the
+    /// way or at the end) is `.general`, for ``init(path:in:)-(_,RawDocument)``.
+    public enum Lookup {
+        case missing
+        case scalar(RawValue)
+        /// An array reached through documents only, at the end of the path.
+        case leafArray(RawValue)
+        case general
+    }
+
+    /// The values of a path that reached `value` (a leaf) through documents only.
+    /// - Throws: `DocumentError` for malformed bytes.
+    public init(reached value: RawValue) throws(DocumentError) {
+        reached(try value.decode())
+    }
+
+    /// Walks `path` through embedded documents without decoding or allocating.
+    /// - Throws: `DocumentError` for malformed bytes on the way.
+    public static func lookup(_ path: FieldPath, in document: RawDocument) throws(DocumentError) -> Lookup {
+        var doc = document
+        let components = path.components
+        var i = 0
+        while true {
+            guard let v = try doc.value(forKey: components[i]) else { return .missing }
+            i += 1
+            if v.type == .array { return i == components.count ? .leafArray(v) : .general }
+            if i == components.count { return .scalar(v) }
+            guard v.type == .document, let inner = v.document else { return .missing }
+            doc = inner
         }
     }
 
@@ -95,6 +146,7 @@ public struct FieldValues: Sendable {
             try step(child, rest.dropFirst())
             return
         }
+        crossedArray = true
         let wanted = FieldPath.arrayIndex(component)
         var iterator = doc.makeIterator()
         var index = 0
