@@ -5,7 +5,7 @@ SWIFT ?= swift
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 RESULTS := results/$(RUN_ID)
 
-.PHONY: all deps build release test test-trie-only bench bench-full bench-micro bench-spatial stress stress-ci clean
+.PHONY: all deps build release test test-trie-only bench bench-full bench-micro bench-docs bench-spatial stress stress-ci clean
 
 all: build
 
@@ -50,6 +50,13 @@ bench-full: deps
 bench-micro: deps
 	@mkdir -p $(RESULTS)
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
+
+## Document micro-benchmarks with package-benchmark: BSON encode, decode and
+## raw field access; 100k-record queries (full scan with filter, indexed
+## equality, sorted top-200, covered projection, 1,000 lookups) on every backend.
+bench-docs: deps
+	@mkdir -p $(RESULTS)
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target DocumentBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/document-benchmarks.txt
 
 ## Moving-object micro-benchmarks with package-benchmark: the R*-tree at 1M
 ## points (bulk load, insert, radius ~10 results, knn 10) and the tracker at
