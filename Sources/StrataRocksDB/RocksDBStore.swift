@@ -18,7 +18,9 @@
     ///   to another writer throws `conflict` and `write` retries it.
     /// - Tuning keys: `block_cache_mb` (LRU block cache, default 64, 0 = none),
     ///   `write_buffer_mb` (memtable size, default 64), `bloom_bits` (bloom filter
-    ///   bits per key, default 10, 0 = no filter).
+    ///   bits per key, default 10, 0 = no filter), `compression` (table-file
+    ///   compression: `none`, `snappy`, `zlib`, `bz2`, `lz4`, `lz4hc`, `zstd`;
+    ///   default RocksDB's own, snappy).
     ///
     /// Thread safety: `rocksdb_optimistictransactiondb_t` is thread-safe. The
     /// mutable store state (column family names, open/closed, the count of active
@@ -43,7 +45,15 @@
         static let capabilitiesValue: StoreCapabilities = [.optimisticWrites, .persistent]
 
         /// The tuning keys this backend reads.
-        public static let tuningKeys: Set<String> = ["block_cache_mb", "write_buffer_mb", "bloom_bits"]
+        public static let tuningKeys: Set<String> = ["block_cache_mb", "write_buffer_mb", "bloom_bits", "compression"]
+
+        /// The `compression` tuning values and RocksDB's constants for them.
+        static let compressionTypes: [String: Int32] = [
+            "none": Int32(rocksdb_no_compression), "snappy": Int32(rocksdb_snappy_compression),
+            "zlib": Int32(rocksdb_zlib_compression), "bz2": Int32(rocksdb_bz2_compression),
+            "lz4": Int32(rocksdb_lz4_compression), "lz4hc": Int32(rocksdb_lz4hc_compression),
+            "zstd": Int32(rocksdb_zstd_compression),
+        ]
 
         public var backendName: String { "rocksdb" }
         public var capabilities: StoreCapabilities { Self.capabilitiesValue }
@@ -57,6 +67,21 @@
         let writeOptions: OpaquePointer  // rocksdb_writeoptions_t
         let txnOptions: OpaquePointer  // rocksdb_optimistictransaction_options_t, set_snapshot = 1
         let handles = HandleTable()
+        /// One spare `rocksdb_writebatch_t` (cleared) and one spare
+        /// `rocksdb_readoptions_t` (no snapshot, no bounds), handed from a
+        /// finished transaction to the next so a one-operation transaction does
+        /// not allocate and free them each time. Taken and returned with an
+        /// atomic exchange; when two threads want one, the loser creates its own.
+        private let spareBatch = Atomic<OpaquePointer?>(nil)
+        private let spareReadOptions = Atomic<OpaquePointer?>(nil)
+        /// Commits so far (blind or transactional), counted after each is visible.
+        private let commits = Atomic<UInt64>(0)
+        /// The snapshot read transactions share while `commits` stays at its generation.
+        private let snapshotCache = Mutex<SharedSnapshot?>(nil)
+        /// Whether `snapshotCache` may hold a snapshot (read without the lock by committers).
+        private let snapshotCached = Atomic<Bool>(false)
+        /// Batches larger than this are freed rather than kept as the spare.
+        private static let spareBatchLimit = 1 << 20
 
         private struct State {
             var families: [String: ColumnFamily] = [:]
@@ -85,9 +110,19 @@
             guard cacheMB <= 1 << 20, bufferMB <= 1 << 16, bloomBits <= 64 else {
                 throw StoreError(.invalidArgument, "tuning value out of range: \(options.tuning)")
             }
+            let compression = try options.tuning["compression"].map { name in
+                guard let type = Self.compressionTypes[name] else {
+                    throw StoreError(
+                        .invalidArgument,
+                        "tuning 'compression' must be one of \(Self.compressionTypes.keys.sorted().joined(separator: ", ")), got '\(name)'"
+                    )
+                }
+                return type
+            }
             self.options = options
 
             let opts = rocksdb_options_create()!
+            if let compression { rocksdb_options_set_compression(opts, compression) }
             rocksdb_options_set_create_if_missing(opts, options.createIfMissing ? 1 : 0)
             rocksdb_options_set_create_missing_column_families(opts, 1)
             rocksdb_options_set_write_buffer_size(opts, bufferMB << 20)
@@ -295,6 +330,82 @@
             }
         }
 
+        // MARK: Shared read snapshots
+
+        /// The snapshot for a read transaction beginning now: the cached one when
+        /// no write has committed since it was taken, else a new one (cached).
+        ///
+        /// Why sharing is correct: `didCommit` counts a commit only after
+        /// RocksDB made it visible, and a snapshot is cached under the count its
+        /// maker read before creating it, so every commit counted by then is in
+        /// it. A reader that begins after a commit returned reads a count that
+        /// includes it, and gets either a snapshot cached under that count
+        /// (made after the commit was visible) or a new one. Readers of one
+        /// snapshot see one consistent state, as readers of separate snapshots
+        /// taken at the same moment would.
+        func readSnapshot() -> SharedSnapshot {
+            let generation = commits.load(ordering: .acquiring)
+            // The replaced snapshot is returned so it is released outside the lock.
+            let (snapshot, _) = snapshotCache.withLock { cached -> (SharedSnapshot, SharedSnapshot?) in
+                if let c = cached, c.generation == generation { return (c, nil) }
+                let s = SharedSnapshot(db: baseDB, generation: generation)
+                let replaced = cached
+                cached = s
+                snapshotCached.store(true, ordering: .relaxed)
+                return (s, replaced)
+            }
+            return snapshot
+        }
+
+        /// Counts a visible commit and drops the cached snapshot, which no new
+        /// reader can use any more, so it does not pin old versions of the keys
+        /// a write-only stretch overwrites (readers still on it keep it alive).
+        @inline(__always)
+        func didCommit() {
+            commits.add(1, ordering: .acquiringAndReleasing)
+            guard snapshotCached.load(ordering: .relaxed) else { return }
+            let stale = snapshotCache.withLock { cached -> SharedSnapshot? in
+                snapshotCached.store(false, ordering: .relaxed)
+                defer { cached = nil }
+                return cached
+            }
+            _ = stale  // released outside the lock
+        }
+
+        // MARK: Spare handles
+
+        @inline(__always)
+        func takeBatch() -> OpaquePointer {
+            spareBatch.exchange(nil, ordering: .acquiring) ?? rocksdb_writebatch_create()
+        }
+
+        @inline(__always)
+        func returnBatch(_ batch: OpaquePointer) {
+            var size = 0
+            _ = rocksdb_writebatch_data(batch, &size)
+            if size <= Self.spareBatchLimit {
+                rocksdb_writebatch_clear(batch)
+                guard let old = spareBatch.exchange(batch, ordering: .acquiringAndReleasing) else { return }
+                rocksdb_writebatch_destroy(old)
+            } else {
+                rocksdb_writebatch_destroy(batch)
+            }
+        }
+
+        @inline(__always)
+        func takeReadOptions() -> OpaquePointer {
+            spareReadOptions.exchange(nil, ordering: .acquiring) ?? rocksdb_readoptions_create()
+        }
+
+        /// Takes back read options that carry no bounds (a transaction's own,
+        /// never an iterator's); clears their snapshot.
+        @inline(__always)
+        func returnReadOptions(_ options: OpaquePointer) {
+            rocksdb_readoptions_set_snapshot(options, nil)
+            guard let old = spareReadOptions.exchange(options, ordering: .acquiringAndReleasing) else { return }
+            rocksdb_readoptions_destroy(old)
+        }
+
         private func closedError() -> StoreError {
             StoreError(.closed, "the rocksdb store at \(options.path ?? "") is closed")
         }
@@ -322,15 +433,37 @@
         /// Destroys the handles: column families, then the database, then options.
         private func teardown(_ s: inout State) {
             s.tornDown = true
+            // No reader is left, so dropping the cache releases the shared
+            // snapshot, which must go before the database.
+            snapshotCache.withLock { $0 = nil }
             handles.destroyAll()
             rocksdb_optimistictransactiondb_close_base_db(baseDB)
             rocksdb_optimistictransactiondb_close(db)
             rocksdb_optimistictransaction_options_destroy(txnOptions)
             rocksdb_writeoptions_destroy(writeOptions)
+            if let b = spareBatch.exchange(nil, ordering: .acquiring) { rocksdb_writebatch_destroy(b) }
+            if let r = spareReadOptions.exchange(nil, ordering: .acquiring) { rocksdb_readoptions_destroy(r) }
             rocksdb_options_destroy(dbOptions)
             if let cache { rocksdb_cache_destroy(cache) }
             s.families = [:]
             s.all = []
         }
+    }
+
+    /// A RocksDB snapshot shared by read transactions; released when the last
+    /// of them and the store's cache let go of it (always before the store
+    /// closes the database: readers hold it only inside their transaction).
+    final class SharedSnapshot: @unchecked Sendable {
+        let pointer: OpaquePointer
+        let generation: UInt64
+        private let db: OpaquePointer
+
+        init(db: OpaquePointer, generation: UInt64) {
+            self.db = db
+            self.generation = generation
+            self.pointer = rocksdb_create_snapshot(db)
+        }
+
+        deinit { rocksdb_release_snapshot(db, pointer) }
     }
 #endif

@@ -5,8 +5,11 @@
     /// A read or write transaction of a ``RocksDBStore``, valid only inside the
     /// closure that received it.
     ///
-    /// - A read transaction reads through a RocksDB snapshot taken when it
-    ///   starts, with the database's own `get`/multi-get/iterators.
+    /// - A read transaction reads through a RocksDB snapshot with the
+    ///   database's own `get`/multi-get/iterators. Read transactions that begin
+    ///   while no write has committed share one snapshot (see
+    ///   `RocksDBStore.readSnapshot()`), so a run of reads does not take the
+    ///   database mutex twice per transaction to create and release its own.
     /// - A write transaction starts blind: its puts and deletes go into a plain
     ///   `WriteBatch`. A closure that only writes commits that batch with one
     ///   `rocksdb_write` (atomic, and conflict-free by construction: it read
@@ -41,18 +44,21 @@
 
         let store: RocksDBStore
         let isWritable: Bool
-        /// `rocksdb_readoptions_t` with the snapshot set; owned.
-        private let readOptions: OpaquePointer
+        /// `rocksdb_readoptions_t` with the snapshot set, from the store's spare
+        /// (returned to it at the end); a write transaction's is made when it
+        /// first reads.
+        private var readOptions: OpaquePointer?
         /// `rocksdb_transaction_t` of a write transaction once it has read; owned.
         private var txn: OpaquePointer?
         /// `rocksdb_writebatch_t` of a write transaction that has not read yet; owned.
         private var blindBatch: OpaquePointer?
-        /// Read: a `rocksdb_create_snapshot` result (released with
-        /// `rocksdb_release_snapshot`). Write: the wrapper that
+        /// Read: the pointer of `shared`. Write: the wrapper that
         /// `rocksdb_transaction_get_snapshot` mallocs around the transaction's
         /// own snapshot (freed with `rocksdb_free`; the snapshot itself belongs
         /// to the transaction); nil while the transaction is blind.
         private(set) var snapshot: OpaquePointer?
+        /// A read transaction's snapshot, shared with the other readers of its generation.
+        private var shared: SharedSnapshot?
         private var phase = Phase.active
         private var committed = false
         /// Every iterator made by this transaction; destroyed before the
@@ -63,9 +69,13 @@
             self.store = store
             self.isWritable = false
             self.txn = nil
-            self.snapshot = rocksdb_create_snapshot(store.baseDB)
-            self.readOptions = rocksdb_readoptions_create()
+            let shared = store.readSnapshot()
+            self.shared = shared
+            let snapshot = shared.pointer
+            self.snapshot = snapshot
+            let readOptions = store.takeReadOptions()
             rocksdb_readoptions_set_snapshot(readOptions, snapshot)
+            self.readOptions = readOptions
         }
 
         init(writingTo store: RocksDBStore) {
@@ -73,8 +83,8 @@
             self.isWritable = true
             self.txn = nil
             self.snapshot = nil
-            self.blindBatch = rocksdb_writebatch_create()
-            self.readOptions = rocksdb_readoptions_create()
+            self.blindBatch = store.takeBatch()
+            self.readOptions = nil
         }
 
         /// Before the first read of a write transaction: begins the optimistic
@@ -85,10 +95,12 @@
             let t = rocksdb_optimistictransaction_begin(store.db, store.writeOptions, store.txnOptions, nil)
             txn = t
             snapshot = rocksdb_transaction_get_snapshot(t)
-            rocksdb_readoptions_set_snapshot(readOptions, snapshot)
+            let options = store.takeReadOptions()
+            rocksdb_readoptions_set_snapshot(options, snapshot)
+            readOptions = options
             guard let batch = blindBatch else { return }
             blindBatch = nil
-            defer { rocksdb_writebatch_destroy(batch) }
+            defer { store.returnBatch(batch) }
             if rocksdb_writebatch_count(batch) > 0 {
                 var err: UnsafeMutablePointer<CChar>? = nil
                 rocksdb_transaction_rebuild_from_writebatch(t, batch, &err)
@@ -141,13 +153,17 @@
             guard isWritable else { return }
             closeIterators()
             var err: UnsafeMutablePointer<CChar>? = nil
+            var wrote = true
             if let txn {
                 rocksdb_transaction_commit(txn, &err)
             } else if let batch = blindBatch, rocksdb_writebatch_count(batch) > 0 {
                 rocksdb_write(store.baseDB, store.writeOptions, batch, &err)
+            } else {
+                wrote = false
             }
             if let err { throw RocksDBError.take(err, "commit") }
             committed = true
+            if wrote { store.didCommit() }
         }
 
         /// Ends the transaction: destroys its iterators, rolls back an
@@ -158,8 +174,12 @@
             phase = .finished
             closeIterators()
             if let blindBatch {
-                rocksdb_writebatch_destroy(blindBatch)
+                store.returnBatch(blindBatch)
                 self.blindBatch = nil
+            }
+            if let readOptions {
+                store.returnReadOptions(readOptions)
+                self.readOptions = nil
             }
             if isWritable {
                 if let txn, !committed {
@@ -171,10 +191,8 @@
                 }
                 if let snapshot { rocksdb_free(UnsafeMutableRawPointer(snapshot)) }
                 if let txn { rocksdb_transaction_destroy(txn) }
-                rocksdb_readoptions_destroy(readOptions)
             } else {
-                rocksdb_readoptions_destroy(readOptions)
-                if let snapshot { rocksdb_release_snapshot(store.baseDB, snapshot) }
+                shared = nil
             }
         }
 
