@@ -13,12 +13,18 @@ import StrataTrie
 /// DIR `-` opens the store without a path (the trie in memory). BATCH `bulk`
 /// replaces the write phase by a bulk load: every entry (prepared before the
 /// clock starts, in random order) in one `putBatch` of one transaction.
+///
+/// BATCH `dbbench` runs db_bench's `fillrandom,readrandom` instead (see
+/// `Reference/dbbench.sh`): NUM puts of keys drawn uniformly with replacement
+/// from NUM, each its own write transaction, then NUM reads of keys drawn the
+/// same way, each its own read transaction; keys are db_bench's (the number as
+/// 8 big-endian bytes, padded with '0' to 16).
 @main
 enum ReferenceWorkload {
     static func main() throws {
         let args = CommandLine.arguments
         guard args.count >= 6, let num = Int(args[3]), let valueSize = Int(args[4]),
-            let batch = args[5] == "bulk" ? 0 : Int(args[5])
+            let batch = args[5] == "bulk" ? 0 : args[5] == "dbbench" ? -1 : Int(args[5])
         else {
             FileHandle.standardError.write(Data("usage: ReferenceWorkload BACKEND DIR NUM VALUE_SIZE BATCH [k=v…]\n".utf8))
             exit(2)
@@ -43,6 +49,7 @@ enum ReferenceWorkload {
     }
 
     static func run(_ store: some Store, num: Int, valueSize: Int, batch: Int) throws {
+        if batch < 0 { return try runDBBench(store, num: num, valueSize: valueSize) }
         let cf = try store.defaultColumnFamily()
         var order = shuffled(num, seed: 1)
         var key = [UInt8](repeating: 0, count: 16)
@@ -96,6 +103,48 @@ enum ReferenceWorkload {
         }
         report("scan", n, now() - start)
         precondition(n == num, "scan check failed")
+    }
+
+    /// db_bench's `fillrandom` then `readrandom`, one operation per transaction.
+    static func runDBBench(_ store: some Store, num: Int, valueSize: Int) throws {
+        let cf = try store.defaultColumnFamily()
+        var random = SplitMix(state: 1)
+        var key = [UInt8](repeating: UInt8(ascii: "0"), count: 16)
+        let value = [UInt8](repeating: 0x5A, count: valueSize)
+        var start = now()
+        try value.withUnsafeBytes { v in
+            for _ in 0..<num {
+                dbBenchKey(random.next() % UInt64(num), into: &key)
+                try key.withUnsafeBytes { k in try store.write { try $0.put(k, v, in: cf) } }
+            }
+        }
+        report("fillrandom", num, now() - start)
+        var found = 0
+        start = now()
+        for _ in 0..<num {
+            dbBenchKey(random.next() % UInt64(num), into: &key)
+            found &+= try key.withUnsafeBytes { k in
+                try store.read { try $0.withValue(forKey: k, in: cf) { $0 == nil ? 0 : 1 } }
+            }
+        }
+        report("readrandom", num, now() - start)
+        FileHandle.standardError.write(Data("readrandom found \(found) of \(num)\n".utf8))
+    }
+
+    @inline(__always)
+    static func dbBenchKey(_ n: UInt64, into key: inout [UInt8]) {
+        for i in 0..<8 { key[i] = UInt8(truncatingIfNeeded: n >> (56 - 8 * UInt64(i))) }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 
     static func shuffled(_ n: Int, seed: UInt64) -> [UInt32] {
