@@ -6,13 +6,17 @@ import Foundation
 /// the Store layer costs over plain RocksDB. Rows have backend `db_bench` and
 /// mode `reference`.
 ///
-/// db_bench runs in two invocations: `fillseq` into a fresh database followed,
-/// in the same process, by the reading and overwriting workloads; and
-/// `fillrandom` into a fresh one. The reads run in the process that filled the
-/// database, as Strata's run over the dataset it has just loaded: reopening
-/// it (`--use_existing_db`) would flush the memtable into table files on
-/// recovery, and db_bench would then read a different LSM state (block-cache
-/// lookups instead of the memtable) than the backend it is compared with.
+/// db_bench runs each group of workloads in the state the harness runs them
+/// in, one invocation per group, each on a fresh database:
+/// - `fillseq` alone, and `fillrandom` alone;
+/// - the reads (`readrandom`, `seekrandom`, `readwhilewriting`) after a
+///   `fillseq` in batches of `StoreDataset.loadBatch`, in the same process, as
+///   the harness reads the dataset it has just loaded that way. How the fill
+///   ran decides the state the reads meet (a fill in single puts lets flushes
+///   and compactions finish before the reads; reopening the database with
+///   `--use_existing_db` flushes the memtable on recovery), and either
+///   changes db_bench's read rate by a third;
+/// - `overwrite` and `deleterandom` after a `fillseq`, in the same process.
 /// `readseq` is left out: db_bench counts one entry as an operation, Strata
 /// one 1,000-entry scan.
 enum ReferenceRunner {
@@ -49,7 +53,8 @@ enum ReferenceRunner {
             wanted = wanted.intersection(options.workloads.map { $0.replacingOccurrences(of: "store/", with: "") })
         }
         let order = ["fillseq", "readrandom", "seekrandom", "overwrite", "readwhilewriting", "deleterandom", "fillrandom"]
-        let reads = order.filter { wanted.contains($0) && $0 != "fillseq" && $0 != "fillrandom" }
+        let reads = order.filter { wanted.contains($0) && ["readrandom", "seekrandom", "readwhilewriting"].contains($0) }
+        let rewrites = order.filter { wanted.contains($0) && ["overwrite", "deleterandom"].contains($0) }
         var results: [Report.Result] = []
         for threads in options.threads {
             let db = options.outDirectory + "/data/db_bench"
@@ -57,28 +62,36 @@ enum ReferenceRunner {
             defer { try? FileManager.default.removeItem(atPath: db) }
             var common = [
                 "--db=\(db)", "--num=\(options.records)", "--key_size=\(options.keySize)",
-                "--value_size=\(options.valueSize)", "--batch_size=\(options.batchSize)", "--threads=\(threads)",
+                "--value_size=\(options.valueSize)", "--threads=\(threads)",
                 "--cache_size=\(64 << 20)", "--write_buffer_size=\(64 << 20)", "--bloom_bits=10",
                 "--histogram=1", "--sync=\(options.sync ? 1 : 0)", "--seed=\(options.seed)",
                 "--compression_ratio=1",
             ]
             if let ops = options.ops { common.append("--reads=\(ops)") }
-            var runs: [[String]] = []
-            if wanted.contains("fillseq") || !reads.isEmpty {
-                var r = ["--benchmarks=\((["fillseq"] + reads).joined(separator: ","))"]
-                // db_bench ends a sequential fill after --num records whatever
-                // --duration says, so the duration bounds only the reads.
-                if !reads.isEmpty, let seconds = options.seconds {
-                    r.append("--duration=\(Int(max(1, seconds.rounded())))")
-                }
-                runs.append(r)
+            // db_bench ends a sequential fill after --num records whatever
+            // --duration says, so a duration bounds only what follows it.
+            let duration = options.seconds.map { ["--duration=\(Int(max(1, $0.rounded())))"] } ?? []
+            // Each run: its arguments, and the workloads whose rows it gives.
+            var runs: [(arguments: [String], gives: [String])] = []
+            if wanted.contains("fillseq") {
+                runs.append((["--benchmarks=fillseq", "--batch_size=\(options.batchSize)"], ["fillseq"]))
             }
-            if wanted.contains("fillrandom") { runs.append(["--benchmarks=fillrandom"]) }
-            for args in runs {
-                progress.begin("db_bench \(args[0].dropFirst(13)) t\(threads)")
-                let out = try capture(exe, common + args)
+            if !reads.isEmpty {
+                let arguments = ["--benchmarks=\((["fillseq"] + reads).joined(separator: ","))", "--batch_size=\(StoreDataset.loadBatch)"]
+                runs.append((arguments + duration, reads))
+            }
+            if !rewrites.isEmpty {
+                let arguments = ["--benchmarks=\((["fillseq"] + rewrites).joined(separator: ","))", "--batch_size=\(options.batchSize)"]
+                runs.append((arguments + duration, rewrites))
+            }
+            if wanted.contains("fillrandom") {
+                runs.append((["--benchmarks=fillrandom", "--batch_size=\(options.batchSize)"], ["fillrandom"]))
+            }
+            for run in runs {
+                progress.begin("db_bench \(run.gives.joined(separator: ",")) t\(threads)")
+                let out = try capture(exe, common + run.arguments)
                 progress.end()
-                for parsed in parse(out) where wanted.contains(parsed.workload) {
+                for parsed in parse(out) where run.gives.contains(parsed.workload) {
                     results.append(parsed.result(threads: threads, options: options))
                 }
             }

@@ -155,6 +155,8 @@ struct StoreWorker: BenchWorker {
 
 /// The store suite's dataset: records 0..<N in key order, loaded in batches of 1,000.
 struct StoreDataset: Dataset {
+    /// Records per load transaction (the db_bench reference fills the same way).
+    static let loadBatch = 1000
     let records: Int
     let keySize: Int
     let valueSize: Int
@@ -168,8 +170,8 @@ struct StoreDataset: Dataset {
         var n = 0
         while n < records {
             var batch: [(key: [UInt8], value: [UInt8])] = []
-            batch.reserveCapacity(1000)
-            while batch.count < 1000 && n < records {
+            batch.reserveCapacity(Self.loadBatch)
+            while batch.count < Self.loadBatch && n < records {
                 key.set(n)
                 batch.append((key.bytes, Array(values.slice(n))))
                 n += 1
