@@ -151,6 +151,9 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
         set { header.count = newValue }
     }
     var segmentLength: Int { header.segmentLength }
+    /// Whether the node holds a value (read in place, retaining nothing).
+    @inline(__always)
+    var hasValue: Bool { withUnsafeMutablePointerToHeader { $0.pointee.value != nil } }
     var childCount: Int { Int(header.childCount) }
 
     /// The children, ascending by first byte (a view; it holds the node).

@@ -41,9 +41,12 @@ struct Executor<Txn: ReadTransaction> {
     private func forEachMatch(_ body: (RawDocument) throws -> Bool) throws {
         switch plan.source {
         case .scan:
-            try txn.forEach(in: cf, range: .prefix(KeyLayout.recordPrefix)) { _, value in
-                let raw = try RawDocument(bytes: Array(value))
-                return try plan.filter.matches(raw) ? body(raw) : true
+            // The record arrays are the store's own where it can share them
+            // (the trie): a scan then copies no bytes.
+            var cursor = try txn.makeCursor(in: cf, range: .prefix(KeyLayout.recordPrefix), reverse: false)
+            while try cursor.next() {
+                let raw = try RawDocument(bytes: cursor.value())
+                if try plan.filter.matches(raw), try !body(raw) { return }
             }
         case .indexScan(let scan) where scan.ranges.count == 1 && scan.kind == "eq":
             // One value: its entries are already in `_id` order and distinct,
