@@ -31,6 +31,11 @@ public protocol ReadTransaction {
     /// Backends that hold values as arrays (the trie) share theirs, with no
     /// copy; the default copies the bytes ``withValue(forKey:in:_:)`` lends.
     func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]?
+
+    /// The number of keys in `cf` that start with `prefix`. Backends that keep
+    /// subtree counts (the trie) answer without visiting the keys; the
+    /// default counts them with a cursor.
+    func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int
 }
 
 /// A transaction that can also write. Its writes are visible to itself at once
@@ -90,6 +95,15 @@ extension ReadTransaction {
     @inlinable
     public func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]? {
         try key.withUnsafeBytes { k in try withValue(forKey: k, in: cf) { $0.map { Array($0) } } }
+    }
+
+    /// Counts the keys of `.prefix(prefix)` one by one. (The default of the requirement.)
+    @inlinable
+    public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
+        var cursor = try makeCursor(in: cf, range: .prefix(prefix), reverse: false)
+        var n = 0
+        while try cursor.next() { n += 1 }
+        return n
     }
 
     /// Calls `body` with the borrowed value stored under `key`, or nil.

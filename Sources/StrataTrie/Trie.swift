@@ -391,6 +391,30 @@ struct Trie {
         return node
     }
 
+    /// The number of keys that start with `prefix`, from the subtree counts:
+    /// O(length of `prefix`), whatever the number of keys.
+    func count(withPrefix prefix: UnsafeRawBufferPointer) -> Int {
+        var node = root
+        var offset = 0
+        while offset < prefix.count {
+            let (i, found) = node.childIndex(prefix[offset])
+            guard found else { return 0 }
+            let child = node.child(i)
+            let agrees = child.withSegment { s -> Bool in
+                var k = 1
+                while k < s.count && offset + k < prefix.count {
+                    if s[k] != prefix[offset + k] { return false }
+                    k += 1
+                }
+                return true
+            }
+            guard agrees else { return 0 }
+            offset += child.segmentLength
+            node = child
+        }
+        return node.count
+    }
+
     /// Stores `value` under `key`. Returns true when the key was new.
     @discardableResult
     mutating func insert(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Bool {

@@ -89,6 +89,13 @@ public final class TrieReadTransaction: ReadTransaction {
         return key.withUnsafeBytes { k in Trie.find(k, from: root)?._withUnsafeGuaranteedRef { $0.value } }
     }
 
+    /// From the trie's subtree counts, visiting no keys. Throws like ``withValue(forKey:in:_:)``.
+    public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
+        try state.check()
+        let trie = try snapshot.trie(for: cf)
+        return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
+    }
+
     /// A lazy cursor over `range`. Throws like ``withValue(forKey:in:_:)``.
     public func makeCursor(in cf: ColumnFamily, range: KeyRange, reverse: Bool) throws -> TrieStoreCursor {
         try state.check()
@@ -176,6 +183,12 @@ public final class TrieWriteTransaction: WriteTransaction {
     public func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]? {
         let trie = try run { try self.trie(for: cf) }
         return key.withUnsafeBytes { k in trie.find(k)?._withUnsafeGuaranteedRef { $0.value } }
+    }
+
+    /// From the trie's subtree counts, seeing this transaction's own writes.
+    public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
+        let trie = try run { try self.trie(for: cf) }
+        return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
     }
 
     /// A lazy cursor over the transaction's current contents of `range`. It

@@ -45,7 +45,7 @@ struct Executor<Txn: ReadTransaction> {
             // (the trie): a scan then copies no bytes.
             var cursor = try txn.makeCursor(in: cf, range: .prefix(KeyLayout.recordPrefix), reverse: false)
             while try cursor.next() {
-                let raw = try RawDocument(bytes: cursor.value())
+                let raw = try RawDocument(storedBytes: cursor.value())
                 if try plan.filter.matches(raw), try !body(raw) { return }
             }
         case .indexScan(let scan) where scan.ranges.count == 1 && scan.kind == "eq":
@@ -181,7 +181,7 @@ struct RecordLoader {
         key.removeSubrange(KeyLayout.recordPrefix.count...)
         key.append(contentsOf: encodedID)
         guard let bytes = try txn.get(key, in: cf) else { return nil }
-        return try RawDocument(bytes: bytes)
+        return try RawDocument(storedBytes: bytes)
     }
 }
 
