@@ -111,7 +111,10 @@ struct TrieCursor {
                 stack[index].next = next
             case .child(let i):
                 stack[index].next = i + 1
-                let child = top.node._withUnsafeGuaranteedRef { $0.unretainedChild(i) }
+                let child = top.node._withUnsafeGuaranteedRef { node in
+                    node.prefetchForward(after: i)
+                    return node.unretainedChild(i)
+                }
                 child._withUnsafeGuaranteedRef { c in c.withSegment { key.append(contentsOf: $0) } }
                 stack.append(Frame(node: child, next: -1))
             case .pop(let length):
