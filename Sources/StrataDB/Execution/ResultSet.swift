@@ -10,15 +10,20 @@ import StrataDocument
 /// record with ``RawDocument/decode(limits:)``; ``documents()`` decodes all
 /// of them, which is what ``ReadContext/find(_:in:hint:)`` returns.
 ///
-/// A projection's elements hold only its columns (``Projection``).
+/// A projection's elements hold only its columns (``Projection``). An
+/// element keeps its record's bytes alive, not the transaction: results may
+/// outlive the closure that read them.
 public struct ResultSet: RandomAccessCollection, Sendable {
     /// The records, in result order.
     public let records: [RawDocument]
 
     init(records: [RawDocument]) { self.records = records }
 
+    /// 0.
     public var startIndex: Int { records.startIndex }
+    /// The number of records.
     public var endIndex: Int { records.endIndex }
+    /// The record at `position` (its bytes are shared, not copied).
     public subscript(position: Int) -> RawDocument { records[position] }
 
     /// Every record decoded, in order.
