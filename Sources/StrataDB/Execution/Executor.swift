@@ -53,16 +53,21 @@ struct Executor<Txn: ReadTransaction> {
             // so records are read as the entries stream by, and a limit stops early.
             let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
             var loader = RecordLoader()
-            try txn.forEach(in: cf, range: scan.ranges[0]) { key, entry in
+            var cursor = try txn.makeCursor(in: cf, range: scan.ranges[0], reverse: false)
+            while try cursor.next() {
                 let raw: RawDocument
                 if plan.covered {
-                    raw = try RawDocument(bytes: Array(entry))
+                    // The entry's own array where the store shares it (the trie).
+                    raw = try RawDocument(bytes: cursor.value())
                 } else {
-                    let encodedID = try KeyLayout.indexEntryID(key, prefixLength: prefixLength)
-                    guard let record = try loader.load(encodedID, txn: txn, cf: cf) else { return true }
+                    guard
+                        let record = try cursor.withEntry({ key, _ in
+                            try loader.load(KeyLayout.indexEntryID(key, prefixLength: prefixLength), txn: txn, cf: cf)
+                        })
+                    else { continue }
                     raw = record
                 }
-                return try plan.filter.matches(raw) ? body(raw) : true
+                if try plan.filter.matches(raw), try !body(raw) { return }
             }
         case .indexScan(let scan) where plan.covered:
             // Entry values in `_id` order (a scalar index has one entry per record).
