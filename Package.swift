@@ -58,7 +58,9 @@ let package = Package(
             name: "StrataLMDB",
             dependencies: ["StrataStore", .target(name: "CLMDB", condition: .when(traits: ["LMDB"]))]
         ),
-        .target(name: "StrataTrie", dependencies: ["StrataStore"]),
+        // A cache prefetch hint for the trie's scans (`__builtin_prefetch`).
+        .target(name: "CStrataPrefetch"),
+        .target(name: "StrataTrie", dependencies: ["StrataStore", "CStrataPrefetch"]),
         .target(name: "StrataFaults", dependencies: ["StrataStore"]),
 
         // The registry: the one place (with the CLI) that knows every backend.

@@ -109,6 +109,12 @@ public struct ReadContext<S: Store> {
     public func find(_ query: Query, in collection: String, hint: QueryHint = .automatic) throws -> [Document] {
         try session.find(query, in: collection, hint: hint)
     }
+    /// The records matching `query`, in its order, projected to its columns,
+    /// as raw BSON decoded only on demand (see ``ResultSet``): the same
+    /// records ``find(_:in:hint:)`` decodes.
+    public func findRaw(_ query: Query, in collection: String, hint: QueryHint = .automatic) throws -> ResultSet {
+        try session.findRaw(query, in: collection, hint: hint)
+    }
     /// The first record `query` returns, or nil.
     public func findOne(_ query: Query, in collection: String) throws -> Document? {
         var q = query
@@ -118,6 +124,10 @@ public struct ReadContext<S: Store> {
     /// The record with this `_id`, projected to `columns`, or nil.
     public func findByID(_ id: Value, columns: [FieldPath]? = nil, in collection: String) throws -> Document? {
         try session.findByID(id, columns: columns, in: collection)
+    }
+    /// The record with this `_id` as raw BSON (projected to `columns`), or nil.
+    public func findRawByID(_ id: Value, columns: [FieldPath]? = nil, in collection: String) throws -> RawDocument? {
+        try session.findRawByID(id, columns: columns, in: collection)
     }
     /// How many records match.
     public func count(_ filter: Filter = .all, in collection: String) throws -> Int {
@@ -142,6 +152,9 @@ public struct WriteContext<S: Store> {
     public func find(_ query: Query, in collection: String, hint: QueryHint = .automatic) throws -> [Document] {
         try session.find(query, in: collection, hint: hint)
     }
+    public func findRaw(_ query: Query, in collection: String, hint: QueryHint = .automatic) throws -> ResultSet {
+        try session.findRaw(query, in: collection, hint: hint)
+    }
     public func findOne(_ query: Query, in collection: String) throws -> Document? {
         var q = query
         q.take = 1
@@ -149,6 +162,9 @@ public struct WriteContext<S: Store> {
     }
     public func findByID(_ id: Value, columns: [FieldPath]? = nil, in collection: String) throws -> Document? {
         try session.findByID(id, columns: columns, in: collection)
+    }
+    public func findRawByID(_ id: Value, columns: [FieldPath]? = nil, in collection: String) throws -> RawDocument? {
+        try session.findRawByID(id, columns: columns, in: collection)
     }
     public func count(_ filter: Filter = .all, in collection: String) throws -> Int {
         try session.count(filter, in: collection)

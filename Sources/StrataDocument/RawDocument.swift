@@ -34,6 +34,26 @@ public struct RawDocument: Sendable {
         self.init(storage: bytes, start: 0, end: end)
     }
 
+    /// Views a stored record's bytes, checking only that the length prefix
+    /// says `bytes.count` and the size limit. The terminator, which lies in
+    /// another cache line for all but small records, is not read here: every
+    /// walk over the fields (a lookup that misses, the iterator, `decode`)
+    /// reaches it and throws `.corrupt` when it is not 0x00. For the query
+    /// executor's reads, which take and hand on records they may never open.
+    /// - Throws: `DocumentError` `.corrupt` or `.tooLarge`.
+    public init(storedBytes bytes: [UInt8], limits: BSONLimits = .default) throws(DocumentError) {
+        guard bytes.count <= limits.maxSize else {
+            throw DocumentError(.tooLarge, "document of \(bytes.count) bytes is over the limit of \(limits.maxSize)")
+        }
+        let n = try typedThrows {
+            try bytes.withUnsafeBytes { raw throws(DocumentError) in try BSONScanner(base: raw).int32(0, limit: raw.count) }
+        }
+        guard n >= 5, Int(n) == bytes.count else {
+            throw .corrupt("document length \(n) for a record of \(bytes.count) bytes", at: 0)
+        }
+        self.init(storage: bytes, start: 0, end: bytes.count)
+    }
+
     init(storage: [UInt8], start: Int, end: Int) {
         self.storage = storage
         self.start = start

@@ -58,6 +58,32 @@ public enum Projection {
         return out
     }
 
+    /// Projects raw BSON to raw BSON holding the same fields, in the same
+    /// order, as `apply(_:to:)` returns. Top-level columns
+    /// are copied byte for byte, without decoding; a dot path goes through a
+    /// decoded projection, re-encoded.
+    /// - Throws: `DocumentError` for malformed bytes.
+    public static func applyRaw(_ columns: [FieldPath], to document: RawDocument) throws(DocumentError) -> RawDocument {
+        if columns.contains(where: { $0.components.count > 1 }) {
+            return try RawDocument(bytes: BSONEncoder().encode(apply(columns, to: document)))
+        }
+        var out: [UInt8] = [0, 0, 0, 0]
+        func copy(_ key: String, _ value: RawValue) {
+            out.append(value.type.rawValue)
+            out.append(contentsOf: key.utf8)
+            out.append(0)
+            value.storage.withUnsafeBufferPointer { out.append(contentsOf: $0[value.start..<value.end]) }
+        }
+        if let id = try document.value(forKey: "_id") { copy("_id", id) }
+        for (i, column) in columns.enumerated() where column.text != "_id" {
+            if columns[..<i].contains(where: { $0.text == column.text }) { continue }
+            if let v = try document.value(forKey: column.text) { copy(column.text, v) }
+        }
+        out.append(0)
+        withUnsafeBytes(of: Int32(out.count).littleEndian) { out.replaceSubrange(0..<4, with: $0) }
+        return try RawDocument(bytes: out)
+    }
+
     /// Projects raw BSON, decoding only the projected values.
     /// - Throws: `DocumentError` for malformed bytes.
     public static func apply(_ columns: [FieldPath], to document: RawDocument) throws(DocumentError) -> Document {

@@ -26,6 +26,16 @@ public protocol ReadTransaction {
     /// The values stored under `keys`, in order. Backends with a batched read
     /// path (RocksDB's multi-get) override the default.
     func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?]
+
+    /// The value stored under `key` as an array the caller keeps, or nil.
+    /// Backends that hold values as arrays (the trie) share theirs, with no
+    /// copy; the default copies the bytes ``withValue(forKey:in:_:)`` lends.
+    func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]?
+
+    /// The number of keys in `cf` that start with `prefix`. Backends that keep
+    /// subtree counts (the trie) answer without visiting the keys; the
+    /// default counts them with a cursor.
+    func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int
 }
 
 /// A transaction that can also write. Its writes are visible to itself at once
@@ -62,6 +72,16 @@ public protocol StoreCursor {
     /// only until the next call to ``next()``. Traps if ``next()`` has not
     /// returned true (that is a programming error).
     func withEntry<R>(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> R) rethrows -> R
+
+    /// The current entry's value as an array that stays valid after the
+    /// cursor moves. Backends that hold values as arrays (the trie) share
+    /// theirs; the default copies. Traps like ``withEntry(_:)``.
+    func value() -> [UInt8]
+}
+
+extension StoreCursor {
+    @inlinable
+    public func value() -> [UInt8] { withEntry { Array($1) } }
 }
 
 extension ReadTransaction {
@@ -71,9 +91,19 @@ extension ReadTransaction {
     }
 
     /// The value stored under `key`, copied out of the backend, or nil.
+    /// (The default of the requirement.)
     @inlinable
     public func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]? {
         try key.withUnsafeBytes { k in try withValue(forKey: k, in: cf) { $0.map { Array($0) } } }
+    }
+
+    /// Counts the keys of `.prefix(prefix)` one by one. (The default of the requirement.)
+    @inlinable
+    public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
+        var cursor = try makeCursor(in: cf, range: .prefix(prefix), reverse: false)
+        var n = 0
+        while try cursor.next() { n += 1 }
+        return n
     }
 
     /// Calls `body` with the borrowed value stored under `key`, or nil.

@@ -19,18 +19,24 @@ import StrataStore
 
 /// A lazy cursor over the keys of a trie in `lower ..< upper`.
 ///
-/// It holds the nodes it walks, so it keeps seeing the version of the trie it
-/// was made from even if the trie is mutated afterwards.
+/// It holds the root it was made from, so it keeps seeing that version of
+/// the trie even if the trie is mutated afterwards: a writer copies every
+/// node that is shared, and each node below the held root stays referenced
+/// by its parent, so none of them is freed or changed while the cursor
+/// lives. The frames therefore hold their nodes unretained, and a step
+/// retains and releases nothing.
 struct TrieCursor {
     struct Frame {
-        let node: Node
+        let node: Unmanaged<Node>
         var next: Int
     }
 
+    /// Keeps every node on the stack alive and unchanged (see above).
+    private let root: Node
     private var stack: [Frame] = []
     /// The current key (valid after `next()` returned true).
     private(set) var key: [UInt8] = []
-    private var current: Node?
+    private var current: Unmanaged<Node>?
     private let lower: [UInt8]?
     private let upper: [UInt8]?
     private let reverse: Bool
@@ -39,25 +45,37 @@ struct TrieCursor {
         self.lower = lower
         self.upper = upper
         self.reverse = reverse
+        self.root = root
+        stack.reserveCapacity(16)
+        key.reserveCapacity(64)
         if let lower, let upper, !lexicographicallyLess(lower, upper) { return }  // empty range
+        let top = Unmanaged.passUnretained(root)
         if reverse {
-            stack.append(Frame(node: root, next: root.childCount - 1))
+            stack.append(Frame(node: top, next: root.childCount - 1))
             if let upper { seekReverse(upper) }
         } else {
-            stack.append(Frame(node: root, next: -1))
+            stack.append(Frame(node: top, next: -1))
             if let lower { seekForward(lower) }
         }
     }
 
     /// The current value; only valid after `next()` returned true.
-    var value: [UInt8] { current!.value! }
+    var value: [UInt8] {
+        guard let value = current?._withUnsafeGuaranteedRef({ $0.value }) else {
+            preconditionFailure("cursor entry read before next() returned true")
+        }
+        return value
+    }
 
     /// Calls `body` with the current key and value.
     func withEntry<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        guard let current, let value = current.value else {
-            preconditionFailure("cursor entry read before next() returned true")
+        guard let current else { preconditionFailure("cursor entry read before next() returned true") }
+        return try current._withUnsafeGuaranteedRef { node in
+            try node.withUnsafeMutablePointerToHeader { h in
+                guard h.pointee.value != nil else { preconditionFailure("cursor entry without a value") }
+                return try key.withUnsafeBytes { k in try h.pointee.value!.withUnsafeBytes { v in try body(k, v) } }
+            }
         }
-        return try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(k, v) } }
     }
 
     /// Moves to the next entry; false at the end.
@@ -73,23 +91,35 @@ struct TrieCursor {
 
     private mutating func stepForward() -> Bool {
         while let top = stack.last {
-            let node = top.node
             let index = stack.count - 1
-            if top.next == -1 {
-                stack[index].next = 0
-                if node.value != nil {
-                    if let upper, !lexicographicallyLess(key, upper) { return finish() }
-                    current = node
-                    return true
+            let step: Step = top.node._withUnsafeGuaranteedRef { node in
+                if top.next == -1 {
+                    return node.hasValue ? .value : .descend(0)
+                } else if top.next < node.childCount {
+                    return .child(top.next)
+                } else {
+                    return .pop(node.segmentLength)
                 }
-            } else if top.next < node.childCount {
-                let child = node.child(top.next)
-                stack[index].next += 1
-                child.withSegment { key.append(contentsOf: $0) }
+            }
+            switch step {
+            case .value:
+                stack[index].next = 0
+                if let upper, !lexicographicallyLess(key, upper) { return finish() }
+                current = top.node
+                return true
+            case .descend(let next):
+                stack[index].next = next
+            case .child(let i):
+                stack[index].next = i + 1
+                let child = top.node._withUnsafeGuaranteedRef { node in
+                    node.prefetchForward(after: i)
+                    return node.unretainedChild(i)
+                }
+                child._withUnsafeGuaranteedRef { c in c.withSegment { key.append(contentsOf: $0) } }
                 stack.append(Frame(node: child, next: -1))
-            } else {
+            case .pop(let length):
                 stack.removeLast()
-                key.removeLast(node.segmentLength)
+                key.removeLast(length)
             }
         }
         return finish()
@@ -97,26 +127,46 @@ struct TrieCursor {
 
     private mutating func stepReverse() -> Bool {
         while let top = stack.last {
-            let node = top.node
             let index = stack.count - 1
-            if top.next >= 0 {
-                let child = node.child(top.next)
-                stack[index].next -= 1
-                child.withSegment { key.append(contentsOf: $0) }
-                stack.append(Frame(node: child, next: child.childCount - 1))
-            } else if top.next == -1 {
-                stack[index].next = -2
-                if node.value != nil {
-                    if let lower, lexicographicallyLess(key, lower) { return finish() }
-                    current = node
-                    return true
+            let step: Step = top.node._withUnsafeGuaranteedRef { node in
+                if top.next >= 0 {
+                    return .child(top.next)
+                } else if top.next == -1 {
+                    return node.hasValue ? .value : .descend(-2)
+                } else {
+                    return .pop(node.segmentLength)
                 }
-            } else {
+            }
+            switch step {
+            case .value:
+                stack[index].next = -2
+                if let lower, lexicographicallyLess(key, lower) { return finish() }
+                current = top.node
+                return true
+            case .descend(let next):
+                stack[index].next = next
+            case .child(let i):
+                stack[index].next = i - 1
+                let child = top.node._withUnsafeGuaranteedRef { $0.unretainedChild(i) }
+                let childCount = child._withUnsafeGuaranteedRef { c in
+                    c.withSegment { key.append(contentsOf: $0) }
+                    return c.childCount
+                }
+                stack.append(Frame(node: child, next: childCount - 1))
+            case .pop(let length):
                 stack.removeLast()
-                key.removeLast(node.segmentLength)
+                key.removeLast(length)
             }
         }
         return finish()
+    }
+
+    /// What the top frame does next.
+    private enum Step {
+        case value
+        case descend(Int)
+        case child(Int)
+        case pop(Int)
     }
 
     /// Positions the stack so that stepping forward yields the keys >= `bound`.
@@ -124,7 +174,7 @@ struct TrieCursor {
         var offset = 0
         while true {
             let top = stack.count - 1
-            let node = stack[top].node
+            let node = stack[top].node.takeUnretainedValue()
             if offset == bound.count {
                 stack[top].next = -1
                 return
@@ -139,7 +189,7 @@ struct TrieCursor {
             if k == child.segmentLength {
                 stack[top].next = j + 1
                 child.withSegment { key.append(contentsOf: $0) }
-                stack.append(Frame(node: child, next: -1))
+                stack.append(Frame(node: Unmanaged.passUnretained(child), next: -1))
                 offset += k
                 continue
             }
@@ -154,7 +204,7 @@ struct TrieCursor {
         var offset = 0
         while true {
             let top = stack.count - 1
-            let node = stack[top].node
+            let node = stack[top].node.takeUnretainedValue()
             if offset == bound.count {
                 stack[top].next = -2
                 return
@@ -169,7 +219,7 @@ struct TrieCursor {
             if k == child.segmentLength {
                 stack[top].next = j - 1
                 child.withSegment { key.append(contentsOf: $0) }
-                stack.append(Frame(node: child, next: child.childCount - 1))
+                stack.append(Frame(node: Unmanaged.passUnretained(child), next: child.childCount - 1))
                 offset += k
                 continue
             }

@@ -81,6 +81,21 @@ public final class TrieReadTransaction: ReadTransaction {
         return try Trie.withBorrowedValue(of: Trie.find(key, from: root(for: cf)), body)
     }
 
+    /// The node's value array itself (shared, no copy: values are never
+    /// mutated in place). Throws like ``withValue(forKey:in:_:)``.
+    public func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]? {
+        try state.check()
+        let root = try root(for: cf)
+        return key.withUnsafeBytes { k in Trie.find(k, from: root)?._withUnsafeGuaranteedRef { $0.value } }
+    }
+
+    /// From the trie's subtree counts, visiting no keys. Throws like ``withValue(forKey:in:_:)``.
+    public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
+        try state.check()
+        let trie = try snapshot.trie(for: cf)
+        return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
+    }
+
     /// A lazy cursor over `range`. Throws like ``withValue(forKey:in:_:)``.
     public func makeCursor(in cf: ColumnFamily, range: KeyRange, reverse: Bool) throws -> TrieStoreCursor {
         try state.check()
@@ -161,6 +176,19 @@ public final class TrieWriteTransaction: WriteTransaction {
     ) throws -> R {
         let trie = try run { try self.trie(for: cf) }
         return try trie.withValue(forKey: key, body)
+    }
+
+    /// The value array itself (shared: a later write replaces the node's
+    /// array rather than changing it), seeing this transaction's own writes.
+    public func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]? {
+        let trie = try run { try self.trie(for: cf) }
+        return key.withUnsafeBytes { k in trie.find(k)?._withUnsafeGuaranteedRef { $0.value } }
+    }
+
+    /// From the trie's subtree counts, seeing this transaction's own writes.
+    public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
+        let trie = try run { try self.trie(for: cf) }
+        return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
     }
 
     /// A lazy cursor over the transaction's current contents of `range`. It
@@ -301,4 +329,7 @@ public struct TrieStoreCursor: StoreCursor {
     public func withEntry<R>(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try cursor.withEntry(body)
     }
+
+    /// The trie node's value array (shared, no copy).
+    public func value() -> [UInt8] { cursor.value }
 }

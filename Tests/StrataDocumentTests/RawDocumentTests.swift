@@ -11,6 +11,32 @@ struct RawDocumentTests {
         "x.y": "dotted",
     ]
 
+    @Test("a stored record read without its terminator checked still throws on use when the terminator is bad")
+    func storedBytesDeferTheTerminatorCheck() throws {
+        let good = try BSONEncoder().encode(Self.document)
+        let raw = try RawDocument(storedBytes: good)
+        #expect(try raw.decode() == Self.document)
+        #expect(try raw.value(forKey: "x.y")?.decode() == "dotted")
+        #expect(try raw.value(forKey: "missing") == nil)
+        // The length prefix is still checked at once.
+        #expect(throws: DocumentError.self) { try RawDocument(storedBytes: good + [0]) }
+        #expect(throws: DocumentError.self) { try RawDocument(storedBytes: Array(good.dropLast())) }
+        // A bad terminator (negative control for the deferred check): accepted
+        // here, refused by the full check, and every walk that reaches it throws.
+        var bad = good
+        bad[bad.count - 1] = 0x02
+        let lazy = try RawDocument(storedBytes: bad)
+        #expect(throws: DocumentError.self) { try RawDocument(bytes: bad) }
+        #expect(throws: DocumentError.self) { try lazy.decode() }
+        #expect(throws: DocumentError.self) { try lazy.value(forKey: "missing") }
+        #expect(throws: DocumentError.self) {
+            var it = lazy.makeIterator()
+            while try it.nextField() != nil {}
+        }
+        // Fields before the terminator still read.
+        #expect(try lazy.value(forKey: "name")?.decode() == "ada")
+    }
+
     @Test("finds top-level fields by name without decoding the rest")
     func topLevel() throws {
         let raw = try RawDocument(bytes: try BSONEncoder().encode(Self.document))

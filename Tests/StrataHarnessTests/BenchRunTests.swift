@@ -96,8 +96,12 @@ struct BenchRunTests {
         }
         for r in report.results { #expect(r.errors == 0, "\(r.suite)/\(r.workload): \(r.errorSamples ?? [])") }
         let queries = try #require(report.results.first { $0.workload == "queries" })
-        #expect(queries.operations?.count == 23)
+        // Slate's 23 finds, then `scan_decoded` and `status_eq_decoded`.
+        #expect(queries.operations?.count == 25)
         #expect(queries.operations?.allSatisfy { $0.ops > 0 } == true)
+        let byID = try #require(report.results.first { $0.workload == "find_by_id" })
+        #expect(byID.operations?.map(\.name) == ["find_by_id", "find_by_id_decoded"])
+        #expect(byID.operations?.allSatisfy { $0.ops > 0 } == true)
         let mixed = try #require(report.results.first { $0.workload == "mixed" })
         #expect(mixed.threads == 6)
         let a = try #require(report.results.first { $0.workload == "workloada" })

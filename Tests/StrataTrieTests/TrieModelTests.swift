@@ -72,6 +72,10 @@ struct TrieModelTests {
                 let k = Self.randomKey(&rng)
                 let got = k.withUnsafeBytes { kb in trie.withValue(forKey: kb) { $0.map { Array($0) } } }
                 #expect(got == model[k], "seed \(seed) step \(step): get \(hex(k))")
+                // The same key as a prefix: counted from the subtree counts.
+                let counted = k.withUnsafeBytes { trie.count(withPrefix: $0) }
+                let expected = model.keys.filter { $0.starts(with: k) }.count
+                #expect(counted == expected, "seed \(seed) step \(step): count(withPrefix: \(hex(k)))")
             default:
                 mutated = false
                 let lo = Self.randomBound(&rng)

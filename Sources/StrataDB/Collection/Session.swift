@@ -44,18 +44,43 @@ struct Session<Txn: ReadTransaction> {
     /// The raw record stored under `id`, or nil.
     func record(id: Value, in c: CollectionHandle) throws -> RawDocument? {
         guard let bytes = try txn.get(KeyLayout.recordKey(id: id), in: c.cf) else { return nil }
-        return try RawDocument(bytes: bytes)
+        return try RawDocument(storedBytes: bytes)
     }
 
-    func find(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> [Document] {
+    /// Plans `query` and hands each result record to `body`, in order.
+    private func run(_ query: Query, in name: String, hint: QueryHint, _ body: (RawDocument) throws -> Void) throws {
         let c = try collection(name)
         let plan = Planner.plan(query, for: c.info, hint: hint)
-        var out: [Document] = []
         try Executor(session: self, collection: c, plan: plan).run { raw in
-            out.append(try query.columns.map { cols throws in try Projection.apply(cols, to: raw) } ?? raw.decode())
+            try body(raw)
             return true
         }
+    }
+
+    /// The results as raw records (projected to the columns byte for byte
+    /// where they are top-level), decoded by no one.
+    func findRaw(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> ResultSet {
+        var out: [RawDocument] = []
+        try run(query, in: name, hint: hint) { raw in
+            out.append(try query.columns.map { cols throws in try Projection.applyRaw(cols, to: raw) } ?? raw)
+        }
+        return ResultSet(records: out)
+    }
+
+    /// The results decoded: the same records as ``findRaw(_:in:hint:)``,
+    /// each decoded (a projection decodes only its columns).
+    func find(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> [Document] {
+        var out: [Document] = []
+        try run(query, in: name, hint: hint) { raw in
+            out.append(try query.columns.map { cols throws in try Projection.apply(cols, to: raw) } ?? raw.decode())
+        }
         return out
+    }
+
+    func findRawByID(_ id: Value, columns: [FieldPath]?, in name: String) throws -> RawDocument? {
+        let c = try collection(name)
+        guard let raw = try record(id: id, in: c) else { return nil }
+        return try columns.map { cols throws in try Projection.applyRaw(cols, to: raw) } ?? raw
     }
 
     func findByID(_ id: Value, columns: [FieldPath]?, in name: String) throws -> Document? {
@@ -66,6 +91,9 @@ struct Session<Txn: ReadTransaction> {
 
     func count(_ filter: Filter, in name: String) throws -> Int {
         let c = try collection(name)
+        // Every record: the store counts the `d:` keys (the trie from its
+        // subtree counts, without visiting them).
+        if case .all = filter { return try txn.count(withPrefix: KeyLayout.recordPrefix, in: c.cf) }
         // No columns: a filter on one indexed field is counted from the index alone.
         let plan = Planner.plan(try Query(filter: filter, columns: []), for: c.info, hint: .automatic)
         var n = 0

@@ -41,25 +41,33 @@ struct Executor<Txn: ReadTransaction> {
     private func forEachMatch(_ body: (RawDocument) throws -> Bool) throws {
         switch plan.source {
         case .scan:
-            try txn.forEach(in: cf, range: .prefix(KeyLayout.recordPrefix)) { _, value in
-                let raw = try RawDocument(bytes: Array(value))
-                return try plan.filter.matches(raw) ? body(raw) : true
+            // The record arrays are the store's own where it can share them
+            // (the trie): a scan then copies no bytes.
+            var cursor = try txn.makeCursor(in: cf, range: .prefix(KeyLayout.recordPrefix), reverse: false)
+            while try cursor.next() {
+                let raw = try RawDocument(storedBytes: cursor.value())
+                if try plan.filter.matches(raw), try !body(raw) { return }
             }
         case .indexScan(let scan) where scan.ranges.count == 1 && scan.kind == "eq":
             // One value: its entries are already in `_id` order and distinct,
             // so records are read as the entries stream by, and a limit stops early.
             let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
             var loader = RecordLoader()
-            try txn.forEach(in: cf, range: scan.ranges[0]) { key, entry in
+            var cursor = try txn.makeCursor(in: cf, range: scan.ranges[0], reverse: false)
+            while try cursor.next() {
                 let raw: RawDocument
                 if plan.covered {
-                    raw = try RawDocument(bytes: Array(entry))
+                    // The entry's own array where the store shares it (the trie).
+                    raw = try RawDocument(bytes: cursor.value())
                 } else {
-                    let encodedID = try KeyLayout.indexEntryID(key, prefixLength: prefixLength)
-                    guard let record = try loader.load(encodedID, txn: txn, cf: cf) else { return true }
+                    guard
+                        let record = try cursor.withEntry({ key, _ in
+                            try loader.load(KeyLayout.indexEntryID(key, prefixLength: prefixLength), txn: txn, cf: cf)
+                        })
+                    else { continue }
                     raw = record
                 }
-                return try plan.filter.matches(raw) ? body(raw) : true
+                if try plan.filter.matches(raw), try !body(raw) { return }
             }
         case .indexScan(let scan) where plan.covered:
             // Entry values in `_id` order (a scalar index has one entry per record).
@@ -178,7 +186,7 @@ struct RecordLoader {
         key.removeSubrange(KeyLayout.recordPrefix.count...)
         key.append(contentsOf: encodedID)
         guard let bytes = try txn.get(key, in: cf) else { return nil }
-        return try RawDocument(bytes: bytes)
+        return try RawDocument(storedBytes: bytes)
     }
 }
 

@@ -46,13 +46,19 @@ final class EmbeddedDocuments<S: Store>: DocumentSession, Sendable {
         _ = try db.write { try $0.insert(documents, into: collection) }
     }
 
-    func findByID(_ id: Value, in collection: String) throws -> Bool {
-        try db.read { try $0.findByID(id, in: collection) } != nil
+    func findByID(_ id: Value, decoded: Bool, in collection: String) throws -> Bool {
+        decoded
+            ? try db.read { try $0.findByID(id, in: collection) } != nil
+            : try db.read { try $0.findRawByID(id, in: collection) } != nil
     }
 
+    /// The raw results (`findRaw`: what a caller gets, fields read on demand)
+    /// or, with `spec.decoded`, every result decoded (`find`).
     func find(_ spec: FindSpec, in collection: String) throws -> Int {
         let query = try Query(filter: spec.filter, sort: spec.sort, skip: spec.skip, take: spec.take, columns: spec.columns)
-        return try db.read { try $0.find(query, in: collection) }.count
+        return spec.decoded
+            ? try db.read { try $0.find(query, in: collection) }.count
+            : try db.read { try $0.findRaw(query, in: collection) }.count
     }
 
     func count(_ filter: Document?, in collection: String) throws -> Int {

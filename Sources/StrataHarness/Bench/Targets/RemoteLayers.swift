@@ -26,7 +26,7 @@ final class RemoteDocuments: DocumentSession {
         }
     }
 
-    func findByID(_ id: Value, in collection: String) throws -> Bool {
+    func findByID(_ id: Value, decoded: Bool, in collection: String) throws -> Bool {
         try client.findByID(id, in: collection) != nil
     }
 

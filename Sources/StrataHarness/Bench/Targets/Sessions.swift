@@ -59,13 +59,21 @@ public struct FindSpec: Sendable {
     public var skip: Int
     public var take: Int?
     public var columns: [String]?
+    /// Embedded: whether the find decodes every result to a `Document`
+    /// (`find`) rather than returning the raw results (`findRaw`, what the
+    /// other queries do). Over the wire results are always decoded.
+    public var decoded: Bool
 
-    public init(filter: Document? = nil, sort: [String] = [], skip: Int = 0, take: Int? = nil, columns: [String]? = nil) {
+    public init(
+        filter: Document? = nil, sort: [String] = [], skip: Int = 0, take: Int? = nil, columns: [String]? = nil,
+        decoded: Bool = false
+    ) {
         self.filter = filter
         self.sort = sort
         self.skip = skip
         self.take = take
         self.columns = columns
+        self.decoded = decoded
     }
 }
 
@@ -74,8 +82,10 @@ public protocol DocumentSession: AnyObject {
     func createCollection(_ name: String, indexes: [String]) throws
     func dropCollection(_ name: String) throws
     func insert(_ documents: [Document], into collection: String) throws
-    /// Whether a record with this id exists (it is read and decoded).
-    func findByID(_ id: Value, in collection: String) throws -> Bool
+    /// Whether a record with this id exists. It is read, and with `decoded`
+    /// decoded to a `Document`; without, embedded sessions return the raw
+    /// record (`findRawByID`). Over the wire it is always decoded.
+    func findByID(_ id: Value, decoded: Bool, in collection: String) throws -> Bool
     /// The number of documents the find returned.
     func find(_ spec: FindSpec, in collection: String) throws -> Int
     func count(_ filter: Document?, in collection: String) throws -> Int

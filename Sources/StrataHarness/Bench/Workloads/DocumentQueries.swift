@@ -1,7 +1,13 @@
 import StrataDocument
 
 /// The document suite's query set, after Slate's benchmark: 23 finds and 7
-/// distincts over ``DocumentDataset``.
+/// distincts over ``DocumentDataset``, plus decoded variants of two finds.
+///
+/// Embedded, a find returns its result set as raw records (`findRaw`): the
+/// records are read and filtered, sorted and limited, and each is held as its
+/// stored BSON, with fields decoded when a caller reads them; nothing is
+/// skipped that the caller would need to read a result. The `_decoded`
+/// variants decode every result to a `Document` (`find`).
 enum DocumentQueries {
     static let finds: [(name: String, spec: FindSpec)] = [
         ("scan", FindSpec()),
@@ -27,6 +33,9 @@ enum DocumentQueries {
         ("icontains_name", FindSpec(filter: ["name": ["$icontains": "77"]])),
         ("ne_status_gt", FindSpec(filter: ["status": ["$ne": "active"], "contacts_count": ["$gt": 90]])),
         ("nin_not_null", FindSpec(filter: ["contacts_count": ["$nin": [0, 1, 2]], "last_contacted_at": ["$ne": .null]], take: 100)),
+        // The two headline queries again, every result decoded to a `Document`.
+        ("scan_decoded", FindSpec(decoded: true)),
+        ("status_eq_decoded", FindSpec(filter: ["status": "active"], decoded: true)),
     ]
 
     static let distincts: [(name: String, field: String, filter: Document?)] = [

@@ -3,8 +3,10 @@ import StrataDocument
 /// The document suite (Slate's benchmark) over ``DocumentDataset``.
 ///
 /// - `insert`: bulk insert into a new collection, one `insert_many` of 100 per operation;
-/// - `find_by_id`: random ids, one lookup per operation;
-/// - `queries`: the 23 finds of ``DocumentQueries`` in turn, each its own operation type;
+/// - `find_by_id`: random ids, one lookup per operation, alternately returning the
+///   raw record (`find_by_id`) and the decoded one (`find_by_id_decoded`);
+/// - `queries`: the finds of ``DocumentQueries`` in turn, each its own operation type
+///   (results raw, except the `_decoded` ones);
 /// - `distinct`: the 7 distinct queries in turn;
 /// - `count`: indexed and unindexed counts in turn;
 /// - `mixed`: 2 writers (`$inc` by id) and 4 readers (find by id, indexed find) at once;
@@ -35,7 +37,7 @@ public struct DocumentWorkload: Workload {
     public var operations: [String] {
         switch kind {
         case .insert: return ["insert_many"]
-        case .findByID: return ["find_by_id"]
+        case .findByID: return ["find_by_id", "find_by_id_decoded"]
         case .queries: return DocumentQueries.finds.map(\.name)
         case .distinct: return DocumentQueries.distincts.map(\.name)
         case .count: return Self.counts.map(\.name)
@@ -58,7 +60,7 @@ public struct DocumentWorkload: Workload {
         case .queries: return DocumentQueries.finds.count * 10
         case .distinct: return DocumentQueries.distincts.count * 10
         case .count: return Self.counts.count * 25
-        case .findByID: return 1000
+        case .findByID: return 2000
         case .mixed, .merge, .upsert, .delete: return max(1000, documents / 10)
         }
     }
@@ -90,6 +92,7 @@ struct DocumentWorker: BenchWorker {
         case .queries: return (i + thread) % DocumentQueries.finds.count
         case .distinct: return (i + thread) % DocumentQueries.distincts.count
         case .count: return (i + thread) % DocumentWorkload.counts.count
+        case .findByID: return (i + thread) % 2
         case .mixed: return thread < 2 ? 0 : (i % 2 == 0 ? 1 : 2)
         default: return 0
         }
@@ -109,7 +112,7 @@ struct DocumentWorker: BenchWorker {
             try session.insert((first..<end).map { DocumentDataset.document($0, seed: seed) }, into: collection)
         case .findByID:
             let id = randomID()
-            guard try session.findByID(id, in: collection) else { throw HarnessError("find_by_id: \(id) is missing") }
+            guard try session.findByID(id, decoded: op == 1, in: collection) else { throw HarnessError("find_by_id: \(id) is missing") }
         case .queries:
             _ = try session.find(DocumentQueries.finds[op].spec, in: collection)
         case .distinct:
@@ -120,7 +123,7 @@ struct DocumentWorker: BenchWorker {
         case .mixed:
             switch op {
             case 0: try session.update(["_id": randomID()], ["$inc": ["contacts_count": 1]], many: false, upsert: false, in: collection)
-            case 1: _ = try session.findByID(randomID(), in: collection)
+            case 1: _ = try session.findByID(randomID(), decoded: true, in: collection)
             default:
                 _ = try session.find(FindSpec(filter: ["contacts_count": .int64(Int64(random.next() % 101))], take: 20), in: collection)
             }
