@@ -85,6 +85,9 @@ public final class RStarTree: SpatialIndex {
     @exclusivity(unchecked) var points: [GeoPoint] = []
     @exclusivity(unchecked) var leafOfSlot: [Int32] = []
     @exclusivity(unchecked) var freeSlots: [Int32] = []
+    /// How many objects have an altitude (the leaves keep only longitude and
+    /// latitude, so hits read the slot's point only when this is not 0).
+    var altitudeCount = 0
 
     /// Levels already treated by forced reinsertion during the current insertion.
     private var reinsertedLevels: UInt64 = 0
@@ -120,6 +123,7 @@ public final class RStarTree: SpatialIndex {
         points = []
         leafOfSlot = []
         freeSlots = []
+        altitudeCount = 0
         count = 0
     }
 
@@ -127,6 +131,7 @@ public final class RStarTree: SpatialIndex {
 
     /// A slot for a new object (its leaf is set when it is placed).
     private func allocateSlot(id: String, point: GeoPoint) -> Int32 {
+        if point.altitude != nil { altitudeCount += 1 }
         if let slot = freeSlots.popLast() {
             ids[Int(slot)] = id
             points[Int(slot)] = point
@@ -139,6 +144,7 @@ public final class RStarTree: SpatialIndex {
     }
 
     private func freeSlot(_ slot: Int32) {
+        if points[Int(slot)].altitude != nil { altitudeCount -= 1 }
         ids[Int(slot)] = ""
         leafOfSlot[Int(slot)] = -1
         freeSlots.append(slot)
@@ -427,6 +433,8 @@ public final class RStarTree: SpatialIndex {
 
     /// Moves the object in `slot`.
     func move(slot: Int32, to point: GeoPoint) {
+        if points[Int(slot)].altitude != nil { altitudeCount -= 1 }
+        if point.altitude != nil { altitudeCount += 1 }
         points[Int(slot)] = point
         let r = Rect(point: point)
         let leaf = leafOfSlot[Int(slot)]
