@@ -64,10 +64,11 @@ struct RStarTreeTests {
         }
     }
 
-    @Test("differential against brute force, incremental inserts", arguments: [1 as UInt64, 2, 3, 4])
+    /// Seeds 5 and 6 build the tree with the fast insertion policy.
+    @Test("differential against brute force, incremental inserts", arguments: [1 as UInt64, 2, 3, 4, 5, 6])
     func differentialIncremental(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let tree = RStarTree(maxEntries: [4, 8, 16, 32][Int(seed) % 4])
+        let tree = RStarTree(maxEntries: [4, 8, 16, 32][Int(seed) % 4], insertionPolicy: seed >= 5 ? .fast : .rstar)
         var model = BruteForce()
         for i in 0..<3_000 {
             let p = rng.point()
@@ -112,10 +113,13 @@ struct RStarTreeTests {
         try Self.check(tree, against: model, queries: 200, rng: &rng, seed: seed)
     }
 
-    @Test("model-based insert/move/remove, invariants after every mutation", arguments: [101 as UInt64, 102, 103, 104])
+    /// Seeds 105 and 106 use the fast insertion policy.
+    @Test(
+        "model-based insert/move/remove, invariants after every mutation",
+        arguments: [101 as UInt64, 102, 103, 104, 105, 106])
     func modelBased(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let tree = RStarTree(maxEntries: seed % 2 == 0 ? 4 : 12)
+        let tree = RStarTree(maxEntries: seed % 2 == 0 ? 4 : 12, insertionPolicy: seed >= 105 ? .fast : .rstar)
         var model = BruteForce()
         // Seeds 103 and 104 give a third of the positions an altitude, which
         // the leaves do not keep: hits must then read it from the slot.
