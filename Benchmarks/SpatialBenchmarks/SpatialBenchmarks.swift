@@ -49,6 +49,19 @@ let benchmarks: @Sendable () -> Void = {
             precondition(tree.count == benchmark.scaledIterations.count)
         }, setup: { Points(count: treeSize, seed: 2) }, teardown: nil)
 
+    Benchmark(
+        "R*-tree insert 1M (per insert), fast policy",
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .peakMemoryResident], scalingFactor: .mega,
+            maxDuration: .seconds(10), maxIterations: 5),
+        closure: { benchmark, points in
+            let tree = RStarTree(insertionPolicy: .fast)
+            benchmark.startMeasurement()
+            for e in points.entries { try tree.insert(id: e.id, point: e.point) }
+            benchmark.stopMeasurement()
+            precondition(tree.count == benchmark.scaledIterations.count)
+        }, setup: { Points(count: treeSize, seed: 2) }, teardown: nil)
+
     Benchmark("R*-tree radius ~10 results, 1M points", closure: { benchmark, f in
         var found = 0
         benchmark.startMeasurement()
