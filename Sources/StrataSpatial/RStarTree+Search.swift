@@ -297,7 +297,9 @@ extension RStarTree {
 
     private func append(_ found: ArraySlice<SlotHit>, to hits: inout [SpatialHit]) {
         hits.reserveCapacity(found.count)
-        for h in found { hits.append(SpatialHit(id: ids[Int(h.slot)], point: point(of: h), distanceMeters: h.distance)) }
+        for h in found {
+            hits.append(SpatialHit(id: ids[Int(h.slot)], point: point(of: h), distanceMeters: h.distance))
+        }
     }
 
     /// The public form of slot hits.

@@ -125,7 +125,8 @@ struct RStarTreeTests {
         // the leaves do not keep: hits must then read it from the slot.
         func altitude(_ p: GeoPoint) -> GeoPoint {
             guard seed >= 103, Int.random(in: 0..<3, using: &rng) == 0 else { return p }
-            return try! GeoPoint(latitude: p.latitude, longitude: p.longitude, altitude: Double.random(in: -10...100, using: &rng))
+            let altitude = Double.random(in: -10...100, using: &rng)
+            return try! GeoPoint(latitude: p.latitude, longitude: p.longitude, altitude: altitude)
         }
         for step in 0..<3_000 {
             let id = "o\(Int.random(in: 0..<400, using: &rng))"

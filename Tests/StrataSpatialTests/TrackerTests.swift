@@ -136,9 +136,11 @@ struct TrackerTests {
             var rng = SplitMix64(seed: 77)
             for i in 0..<500 {
                 let c = rng.point()
-                try t.upsert(namespace: "n", object: "o\(i % 400)", point: c, time: Int64(i), data: i % 3 == 0 ? ["i": "\(i)"] : [:])
+                let data = i % 3 == 0 ? ["i": "\(i)"] : [:]
+                try t.upsert(namespace: "n", object: "o\(i % 400)", point: c, time: Int64(i), data: data)
             }
-            let stale = TrackedHit(position: TrackedPosition(object: "stale", point: p(0, 0), time: 0), distanceMeters: 1)
+            let stale = TrackedHit(
+                position: TrackedPosition(object: "stale", point: p(0, 0), time: 0), distanceMeters: 1)
             var buffer = [stale, stale]
             for _ in 0..<100 {
                 let c = rng.point()
@@ -151,7 +153,9 @@ struct TrackerTests {
                 #expect(buffer == (try t.nearest(namespace: "n", to: c, k: 7)))
                 #expect(buffer.count == 7)
             }
-            #expect(throws: SpatialError.self) { try t.nearby(namespace: "n", center: p(0, 0), radiusMeters: -1, limit: 1, into: &buffer) }
+            #expect(throws: SpatialError.self) {
+                try t.nearby(namespace: "n", center: p(0, 0), radiusMeters: -1, limit: 1, into: &buffer)
+            }
             #expect(buffer.isEmpty)
             buffer = [stale]
             try t.nearest(namespace: "unknown", to: p(0, 0), k: 3, into: &buffer)
@@ -169,7 +173,8 @@ struct TrackerTests {
             try t.upsert(namespace: "n", object: "high", point: p(1, 1.001, 250), time: 1)
             var near = try t.nearby(namespace: "n", center: p(1, 1), radiusMeters: 1_000)
             #expect(near.map(\.position.point) == [p(1, 1), p(1, 1.001, 250)])
-            #expect(try t.nearest(namespace: "n", to: p(1, 1.002), k: 2).map(\.position.point) == [p(1, 1.001, 250), p(1, 1)])
+            let two = try t.nearest(namespace: "n", to: p(1, 1.002), k: 2)
+            #expect(two.map(\.position.point) == [p(1, 1.001, 250), p(1, 1)])
             try t.upsert(namespace: "n", object: "high", point: p(1, 1.001), time: 2)  // no altitude any more
             near = try t.nearby(namespace: "n", center: p(1, 1), radiusMeters: 1_000)
             #expect(near.map(\.position.point) == [p(1, 1), p(1, 1.001)])
