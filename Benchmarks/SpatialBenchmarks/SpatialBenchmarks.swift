@@ -49,6 +49,19 @@ let benchmarks: @Sendable () -> Void = {
             precondition(tree.count == benchmark.scaledIterations.count)
         }, setup: { Points(count: treeSize, seed: 2) }, teardown: nil)
 
+    Benchmark(
+        "R*-tree insert 1M (per insert), fast policy",
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .peakMemoryResident], scalingFactor: .mega,
+            maxDuration: .seconds(10), maxIterations: 5),
+        closure: { benchmark, points in
+            let tree = RStarTree(insertionPolicy: .fast)
+            benchmark.startMeasurement()
+            for e in points.entries { try tree.insert(id: e.id, point: e.point) }
+            benchmark.stopMeasurement()
+            precondition(tree.count == benchmark.scaledIterations.count)
+        }, setup: { Points(count: treeSize, seed: 2) }, teardown: nil)
+
     Benchmark("R*-tree radius ~10 results, 1M points", closure: { benchmark, f in
         var found = 0
         benchmark.startMeasurement()
@@ -67,6 +80,32 @@ let benchmarks: @Sendable () -> Void = {
         precondition(found == 10 * benchmark.scaledIterations.count)
     }, setup: { try TreeFixture(count: treeSize) }, teardown: nil)
 
+    // The same queries through the buffer-filling forms: one result array
+    // reused for every query, as a caller running many queries would.
+    Benchmark("R*-tree radius ~10 results, 1M points, into a buffer", closure: { benchmark, f in
+        var found = 0
+        var hits: [SpatialHit] = []
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try f.tree.search(near: f.nextCenter(), radiusMeters: f.radius, into: &hits)
+            found &+= hits.count
+        }
+        benchmark.stopMeasurement()
+        f.record(found, queries: benchmark.scaledIterations.count)
+    }, setup: { try TreeFixture(count: treeSize) }, teardown: nil)
+
+    Benchmark("R*-tree knn(10), 1M points, into a buffer", closure: { benchmark, f in
+        var found = 0
+        var hits: [SpatialHit] = []
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try f.tree.nearest(to: f.nextCenter(), k: 10, into: &hits)
+            found &+= hits.count
+        }
+        benchmark.stopMeasurement()
+        precondition(found == 10 * benchmark.scaledIterations.count)
+    }, setup: { try TreeFixture(count: treeSize) }, teardown: nil)
+
     for backend in StoreRegistry.standard.descriptors {
         let name = backend.name
         Benchmark("tracker \(name) upsert, 100k objects", closure: { benchmark, f in
@@ -79,6 +118,14 @@ let benchmarks: @Sendable () -> Void = {
 
         Benchmark("tracker \(name) knn(10), 100k objects", closure: { benchmark, f in
             try f.nearest(benchmark)
+        }, setup: { try openTrackerFixture(backend, objects: trackerSize) }, teardown: nil)
+
+        Benchmark("tracker \(name) nearby ~10 results, 100k objects, into a buffer", closure: { benchmark, f in
+            try f.nearby(benchmark, buffered: true)
+        }, setup: { try openTrackerFixture(backend, objects: trackerSize) }, teardown: nil)
+
+        Benchmark("tracker \(name) knn(10), 100k objects, into a buffer", closure: { benchmark, f in
+            try f.nearest(benchmark, buffered: true)
         }, setup: { try openTrackerFixture(backend, objects: trackerSize) }, teardown: nil)
     }
 }
@@ -164,8 +211,13 @@ final class TreeFixture: @unchecked Sendable {
 /// The tracker benchmarks' operations, whatever the store type.
 protocol TrackerWorkload: AnyObject, Sendable {
     func upserts(_ benchmark: Benchmark) throws
-    func nearby(_ benchmark: Benchmark) throws
-    func nearest(_ benchmark: Benchmark) throws
+    func nearby(_ benchmark: Benchmark, buffered: Bool) throws
+    func nearest(_ benchmark: Benchmark, buffered: Bool) throws
+}
+
+extension TrackerWorkload {
+    func nearby(_ benchmark: Benchmark) throws { try nearby(benchmark, buffered: false) }
+    func nearest(_ benchmark: Benchmark) throws { try nearest(benchmark, buffered: false) }
 }
 
 /// A tracker over a fresh store of `backend` in a new directory, holding `objects` objects.
@@ -226,21 +278,37 @@ final class TrackerFixture<S: Store>: TrackerWorkload, @unchecked Sendable {
         benchmark.stopMeasurement()
     }
 
-    func nearby(_ benchmark: Benchmark) throws {
+    func nearby(_ benchmark: Benchmark, buffered: Bool) throws {
         var found = 0
+        var hits: [TrackedHit] = []
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            found &+= try tracker.nearby(namespace: "fleet", center: centers.take(), radiusMeters: radius).count
+        if buffered {
+            for _ in benchmark.scaledIterations {
+                try tracker.nearby(namespace: "fleet", center: centers.take(), radiusMeters: radius, into: &hits)
+                found &+= hits.count
+            }
+        } else {
+            for _ in benchmark.scaledIterations {
+                found &+= try tracker.nearby(namespace: "fleet", center: centers.take(), radiusMeters: radius).count
+            }
         }
         benchmark.stopMeasurement()
         precondition(found > 0, "nearby found nothing")
     }
 
-    func nearest(_ benchmark: Benchmark) throws {
+    func nearest(_ benchmark: Benchmark, buffered: Bool) throws {
         var found = 0
+        var hits: [TrackedHit] = []
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            found &+= try tracker.nearest(namespace: "fleet", to: centers.take(), k: 10).count
+        if buffered {
+            for _ in benchmark.scaledIterations {
+                try tracker.nearest(namespace: "fleet", to: centers.take(), k: 10, into: &hits)
+                found &+= hits.count
+            }
+        } else {
+            for _ in benchmark.scaledIterations {
+                found &+= try tracker.nearest(namespace: "fleet", to: centers.take(), k: 10).count
+            }
         }
         benchmark.stopMeasurement()
         precondition(found == 10 * benchmark.scaledIterations.count)

@@ -18,6 +18,11 @@ public protocol ObjectTracker: AnyObject, Sendable {
     func nearby(namespace: String, center: GeoPoint, radiusMeters: Double, limit: Int) throws(SpatialError) -> [TrackedHit]
     /// The k nearest objects, nearest first.
     func nearest(namespace: String, to point: GeoPoint, k: Int) throws(SpatialError) -> [TrackedHit]
+    /// `nearby` into a caller's array (emptied first, its capacity kept), so that many queries share one buffer.
+    func nearby(namespace: String, center: GeoPoint, radiusMeters: Double, limit: Int, into hits: inout [TrackedHit])
+        throws(SpatialError)
+    /// `nearest` into a caller's array (emptied first, its capacity kept).
+    func nearest(namespace: String, to point: GeoPoint, k: Int, into hits: inout [TrackedHit]) throws(SpatialError)
     /// Objects inside a box, by id.
     func withinBoundingBox(namespace: String, _ box: BoundingBox) throws(SpatialError) -> [TrackedPosition]
     /// Objects inside a polygon, by id.

@@ -36,6 +36,7 @@ extension RStarTree {
         slotOf = newSlotOf
         ids = leafOrder.map { entries[Int($0.index)].id }
         points = leafOrder.map { entries[Int($0.index)].point }
+        altitudeCount = points.reduce(0) { $0 + ($1.altitude == nil ? 0 : 1) }
         leafOfSlot = [Int32](repeating: -1, count: entries.count)
         count = entries.count
         pool.free(root)

@@ -5,11 +5,13 @@ extension RStarTree {
     /// children when internal); every rectangle equal to the tight bound of its
     /// child (or its point); parent links and levels; all leaves at one depth;
     /// no node lost or reachable while free; `count` equal to the number of
-    /// points; the slot tables (id → slot → id, slot → leaf) agreeing with the
+    /// points; `altitudeCount` equal to the points with an altitude; the slot
+    /// tables (id → slot → id, slot → leaf) agreeing with the
     /// leaves and holding nothing else; ids unique.
     public func invariantViolations() -> [String] {
         var problems: [String] = []
         var points = 0
+        var withAltitude = 0
         var nodes = 0
         var seen = Set<String>()
         if pool.parent(root) != nil { problems.append("the root has a parent") }
@@ -40,6 +42,7 @@ extension RStarTree {
                         continue
                     }
                     let id = ids[Int(slot)]
+                    if self.points[Int(slot)].altitude != nil { withAltitude += 1 }
                     if !seen.insert(id).inserted { problems.append("\(path): id \"\(id)\" occurs twice") }
                     if pool.rect(node, i) != Rect(point: self.points[Int(slot)]) {
                         problems.append(
@@ -69,6 +72,9 @@ extension RStarTree {
         }
         visit(root, depth: 0, path: "root")
         if points != count { problems.append("count is \(count) but the leaves hold \(points) points") }
+        if altitudeCount != withAltitude {
+            problems.append("altitudeCount is \(altitudeCount) but \(withAltitude) points have an altitude")
+        }
         if slotOf.count != points { problems.append("the id map holds \(slotOf.count) ids for \(points) points") }
         if ids.count != points + freeSlots.count {
             problems.append("\(ids.count) slots for \(points) points and \(freeSlots.count) free slots")

@@ -4,10 +4,15 @@
     import Darwin
 #endif
 
-/// An object found by a distance query: its slot in the tree and its distance in metres.
+/// An object found by a distance query: its slot in the tree, its distance
+/// in metres, and its coordinates as the leaf holds them (bit-identical to
+/// the object's point), so that mapping a hit needs no read of the per-slot
+/// points (a cache miss per hit in a large tree).
 struct SlotHit {
     var distance: Double
     var slot: Int32
+    var longitude: Double
+    var latitude: Double
 }
 
 /// The buffers a search needs, owned by the tree and reused so that a query
@@ -133,22 +138,27 @@ struct QueryPoint {
         return d > 180 ? 360 - d : d
     }
 
-    /// A lower bound on the term to a rectangle with no trigonometry, from
-    /// Jordan's inequality (sin x ≥ 2x/π on [0, π/2]): sin²(Δφ/2) ≥ (Δφ/π)²,
-    /// sin²(Δλ/2) ≥ (Δλ/π)², cos ψ ≥ 1 − 2|ψ|/π; with Δφ the latitude gap and Δλ
-    /// the longitude separation to the nearer edge.
+    /// A lower bound on the term to a rectangle with no trigonometry, tight at
+    /// small distances: with Δφ the latitude gap and Δλ the longitude
+    /// separation to the nearer edge (radians, both halved: x = Δφ/2,
+    /// y = Δλ/2 ≤ π/2), sin x ≥ x − x³/6 ≥ 0 (x ≤ π/2 < √6), and every point
+    /// of the rectangle has cos φ2 ≥ cos t for t its largest |latitude|, with
+    /// cos t ≥ max(1 − t²/2, 1 − 2t/π) (Taylor; Jordan). (The Jordan form
+    /// alone, sin x ≥ 2x/π, let nodes up to ~1.6× too far into the queue.)
     @inline(__always)
     func cheapBound(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Double {
         let gap = latitude < minY ? minY - latitude : (latitude > maxY ? latitude - maxY : 0)
-        let g = gap / 180
-        var a = g * g
+        let x = gap * (Haversine.radiansPerDegree / 2)
+        let sx = x - x * x * x / 6
+        var a = sx * sx
         if !(longitude >= minX && longitude <= maxX) {
             let sep = min(
                 QueryPoint.wrappedSeparation(longitude - minX), QueryPoint.wrappedSeparation(longitude - maxX))
-            let l = sep / 180
-            let maxAbs = max(abs(minY), abs(maxY))
-            let cosLow = max(0, 1 - maxAbs / 90)
-            a += max(0, cosPhi) * cosLow * l * l
+            let y = sep * (Haversine.radiansPerDegree / 2)
+            let sy = y - y * y * y / 6
+            let t = max(abs(minY), abs(maxY)) * Haversine.radiansPerDegree
+            let cosLow = max(0, 1 - t * t / 2, 1 - t * (2 / Double.pi))
+            a += max(0, cosPhi) * cosLow * sy * sy
         }
         return QueryPoint.safe(a)
     }
@@ -264,9 +274,45 @@ extension RStarTree {
         hits(try slotsNearest(to: point, k: k))
     }
 
+    /// `search(near:radiusMeters:limit:)` into a caller's array: `hits` is
+    /// emptied (its capacity kept) and receives the answer, so that a caller
+    /// running many queries reuses one buffer instead of allocating a result
+    /// per query.
+    ///
+    /// - Throws: as `search(near:radiusMeters:limit:)`; `hits` is empty then.
+    public func search(
+        near center: GeoPoint, radiusMeters: Double, limit: Int = .max, into hits: inout [SpatialHit]
+    ) throws(SpatialError) {
+        hits.removeAll(keepingCapacity: true)
+        append(try slotsNear(center, radiusMeters: radiusMeters, limit: limit), to: &hits)
+    }
+
+    /// `nearest(to:k:)` into a caller's array, emptied first (capacity kept).
+    ///
+    /// - Throws: as `nearest(to:k:)`; `hits` is empty then.
+    public func nearest(to point: GeoPoint, k: Int, into hits: inout [SpatialHit]) throws(SpatialError) {
+        hits.removeAll(keepingCapacity: true)
+        append(try slotsNearest(to: point, k: k), to: &hits)
+    }
+
+    private func append(_ found: ArraySlice<SlotHit>, to hits: inout [SpatialHit]) {
+        hits.reserveCapacity(found.count)
+        for h in found {
+            hits.append(SpatialHit(id: ids[Int(h.slot)], point: point(of: h), distanceMeters: h.distance))
+        }
+    }
+
     /// The public form of slot hits.
     private func hits(_ found: ArraySlice<SlotHit>) -> [SpatialHit] {
-        found.map { SpatialHit(id: ids[Int($0.slot)], point: points[Int($0.slot)], distanceMeters: $0.distance) }
+        found.map { SpatialHit(id: ids[Int($0.slot)], point: point(of: $0), distanceMeters: $0.distance) }
+    }
+
+    /// The point of a hit: rebuilt from the leaf's coordinates unless some
+    /// object carries an altitude (which the leaves do not keep).
+    @inline(__always)
+    func point(of hit: SlotHit) -> GeoPoint {
+        altitudeCount == 0
+            ? GeoPoint(uncheckedLatitude: hit.latitude, longitude: hit.longitude) : points[Int(hit.slot)]
     }
 
     /// The id of an object's slot (for owners that keep their own per-object data).
@@ -319,7 +365,7 @@ extension RStarTree {
                 let a = q.term(latitude: lat, longitude: lon)
                 if QueryPoint.exceeds(a, radiusTerm) { return }
                 let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
-                if d <= radius { found.append(SlotHit(distance: d, slot: slot)) }
+                if d <= radius { found.append(SlotHit(distance: d, slot: slot, longitude: lon, latitude: lat)) }
             }
         }
         found.sort(by: precedes)
@@ -349,7 +395,29 @@ extension RStarTree {
         let refStore = pool.refStore
         let stride = pool.stride
 
-        var node = root
+        // Seed: descend to the leaf nearest the query by the cheap bound (the
+        // first one at bound 0, usually the leaf around the query) and take
+        // its points first, so that the worst kept hit prunes the queue from
+        // the root down instead of every child entering it while fewer than
+        // k hits are known. The seed leaf is skipped when the queue reaches it.
+        var seedLeaf = root
+        while pool.level(seedLeaf) > 0 {
+            let b = boxStore + Int(seedLeaf) * stride * 4
+            var best = 0
+            var bestBound = Double.infinity
+            for i in 0..<pool.count(seedLeaf) {
+                let e = b + 4 * i
+                let bound = q.cheapBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
+                if bound < bestBound {
+                    best = i
+                    bestBound = bound
+                    if bound == 0 { break }
+                }
+            }
+            seedLeaf = refStore[Int(seedLeaf) * stride + best]
+        }
+        var seeded = seedLeaf == root
+        var node = seedLeaf
         while true {
             let b = boxStore + Int(node) * stride * 4
             let r = refStore + Int(node) * stride
@@ -365,7 +433,7 @@ extension RStarTree {
                     if QueryPoint.exceeds(a, worstTerm) { continue }
                     let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
                     guard d <= worst else { continue }
-                    let hit = SlotHit(distance: d, slot: r[i])
+                    let hit = SlotHit(distance: d, slot: r[i], longitude: lon, latitude: lat)
                     if queue.hits.count < k {
                         pushMax(&queue.hits, hit)
                     } else if precedes(hit, queue.hits[0]) {
@@ -386,15 +454,25 @@ extension RStarTree {
                     if !QueryPoint.exceeds(bound, worstTerm) { queue.push(bound, ~(base + Int32(i))) }
                 }
             }
+            if !seeded {
+                seeded = true
+                node = root
+                continue
+            }
             // The next node to expand.
             var next: Int32 = -1
             while let (key, entry) = queue.popMin() {
                 if QueryPoint.exceeds(key, worstTerm) { break }
                 if entry >= 0 {
                     next = refStore[Int(entry)]
+                    if next == seedLeaf {
+                        next = -1
+                        continue
+                    }
                     break
                 }
                 let address = ~entry
+                if refStore[Int(address)] == seedLeaf { continue }
                 let e = boxStore + Int(address) * 4
                 let exact = q.exactBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
                 if QueryPoint.exceeds(exact, worstTerm) { continue }

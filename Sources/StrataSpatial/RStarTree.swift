@@ -50,7 +50,8 @@ struct Rect: Equatable {
 ///   leaves (among the few children of least area enlargement) and least area
 ///   enlargement higher up; on overflow, forced reinsertion of 30% of the
 ///   entries once per level per insertion, else the R* split (axis by margin
-///   sum, distribution by overlap then area).
+///   sum, distribution by overlap then area). `InsertionPolicy.fast` skips
+///   the overlap weighing and the forced reinsertion.
 /// - Deletion condenses the tree and reinserts the points of underfull nodes.
 /// - `bulkLoad` packs by Sort-Tile-Recursive.
 /// - Radius queries walk the covering box in degrees and compute great-circle
@@ -71,13 +72,13 @@ public final class RStarTree: SpatialIndex {
     /// The fewest entries a node other than the root holds (m = 40% of M).
     public let minEntries: Int
     /// The number of objects.
-    public internal(set) var count = 0
+    @exclusivity(unchecked) public internal(set) var count = 0
 
     let pool: NodePool
     /// The root node.
-    var root: Int32
+    @exclusivity(unchecked) var root: Int32
     /// Levels: leaves are level 0, the root is level `height - 1`.
-    var height = 1
+    @exclusivity(unchecked) var height = 1
 
     /// Object slots: id → slot, and per slot its id, position and leaf.
     @exclusivity(unchecked) var slotOf: [String: Int32] = [:]
@@ -85,19 +86,40 @@ public final class RStarTree: SpatialIndex {
     @exclusivity(unchecked) var points: [GeoPoint] = []
     @exclusivity(unchecked) var leafOfSlot: [Int32] = []
     @exclusivity(unchecked) var freeSlots: [Int32] = []
+    /// How many objects have an altitude (the leaves keep only longitude and
+    /// latitude, so hits read the slot's point only when this is not 0).
+    @exclusivity(unchecked) var altitudeCount = 0
 
     /// Levels already treated by forced reinsertion during the current insertion.
-    private var reinsertedLevels: UInt64 = 0
+    @exclusivity(unchecked) private var reinsertedLevels: UInt64 = 0
     /// Search buffers, kept between searches to avoid allocating.
     @exclusivity(unchecked) var scratch = SearchScratch()
 
+    /// How insertions place entries.
+    public enum InsertionPolicy: Sendable {
+        /// The R* algorithm: overlap-weighted ChooseSubtree above the leaves
+        /// and forced reinsertion before the first split on each level.
+        case rstar
+        /// Least area enlargement at every level and no forced reinsertion
+        /// (the R* split is kept): cheaper insertions, somewhat more overlap
+        /// between nodes, so queries on an incrementally built tree visit
+        /// more nodes. Answers are the same either way.
+        case fast
+    }
+
+    /// How this tree's insertions place entries.
+    public let insertionPolicy: InsertionPolicy
+
     /// Creates an empty tree.
     ///
-    /// - Parameter maxEntries: the node capacity M, 4…255 (32 by default;
-    ///   16 and 32 were close at a million points); traps otherwise (a
-    ///   programming error).
-    public init(maxEntries: Int = 32) {
+    /// - Parameters:
+    ///   - maxEntries: the node capacity M, 4…255 (32 by default; 16 and 32
+    ///     were close at a million points); traps otherwise (a programming
+    ///     error).
+    ///   - insertionPolicy: `.rstar` by default.
+    public init(maxEntries: Int = 32, insertionPolicy: InsertionPolicy = .rstar) {
         precondition((4...255).contains(maxEntries), "R*-tree node capacity \(maxEntries) is outside 4…255")
+        self.insertionPolicy = insertionPolicy
         self.maxEntries = maxEntries
         self.minEntries = max(2, maxEntries * 2 / 5)
         pool = NodePool(stride: maxEntries + 1)
@@ -120,6 +142,7 @@ public final class RStarTree: SpatialIndex {
         points = []
         leafOfSlot = []
         freeSlots = []
+        altitudeCount = 0
         count = 0
     }
 
@@ -127,6 +150,7 @@ public final class RStarTree: SpatialIndex {
 
     /// A slot for a new object (its leaf is set when it is placed).
     private func allocateSlot(id: String, point: GeoPoint) -> Int32 {
+        if point.altitude != nil { altitudeCount += 1 }
         if let slot = freeSlots.popLast() {
             ids[Int(slot)] = id
             points[Int(slot)] = point
@@ -139,6 +163,7 @@ public final class RStarTree: SpatialIndex {
     }
 
     private func freeSlot(_ slot: Int32) {
+        if points[Int(slot)].altitude != nil { altitudeCount -= 1 }
         ids[Int(slot)] = ""
         leafOfSlot[Int(slot)] = -1
         freeSlots.append(slot)
@@ -171,7 +196,8 @@ public final class RStarTree: SpatialIndex {
     private func insert(_ rect: Rect, ref: Int32, atLevel level: Int) {
         var node = root
         while Int(pool.level(node)) > level {
-            let i = chooseSubtree(node, for: rect, childrenAreLeaves: pool.level(node) == 1)
+            let i = chooseSubtree(
+                node, for: rect, childrenAreLeaves: pool.level(node) == 1 && insertionPolicy == .rstar)
             node = pool.ref(node, i)
         }
         append(rect, ref: ref, to: node)
@@ -188,7 +214,7 @@ public final class RStarTree: SpatialIndex {
         // Overflow treatment, bottom-up.
         while pool.count(node) > maxEntries {
             let nodeLevel = Int(pool.level(node))
-            if node != root && reinsertedLevels & (1 << UInt64(nodeLevel)) == 0 {
+            if node != root && insertionPolicy == .rstar && reinsertedLevels & (1 << UInt64(nodeLevel)) == 0 {
                 reinsertedLevels |= 1 << UInt64(nodeLevel)
                 forceReinsert(node, level: nodeLevel)
                 return
@@ -427,6 +453,8 @@ public final class RStarTree: SpatialIndex {
 
     /// Moves the object in `slot`.
     func move(slot: Int32, to point: GeoPoint) {
+        if points[Int(slot)].altitude != nil { altitudeCount -= 1 }
+        if point.altitude != nil { altitudeCount += 1 }
         points[Int(slot)] = point
         let r = Rect(point: point)
         let leaf = leafOfSlot[Int(slot)]

@@ -16,12 +16,15 @@
 ///   | count u32 | klen u32 | key … | vlen u32 | value … | …
 /// ```
 enum SpatialCodec {
+    /// Big-endian, as one append of 8 bytes (not eight appends).
+    @inline(__always)
     static func appendUInt64(_ v: UInt64, to out: inout [UInt8]) {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 
+    @inline(__always)
     static func appendUInt32(_ v: UInt32, to out: inout [UInt8]) {
-        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 
     /// A signed time as 8 bytes that sort like the numbers (sign bit flipped).

@@ -24,7 +24,7 @@ extension Tracker {
     }
 
     private static func hits(_ hits: ArraySlice<SlotHit>, _ ns: NamespaceState) -> [TrackedHit] {
-        hits.map { TrackedHit(position: ns.position(slot: $0.slot), distanceMeters: $0.distance) }
+        hits.map { TrackedHit(position: ns.position(of: $0), distanceMeters: $0.distance) }
     }
 
     /// The current position of `object`, or nil when it has none (or it expired).
@@ -67,6 +67,40 @@ extension Tracker {
         return try withNamespace(namespace, empty: []) { ns throws(SpatialError) in
             Self.hits(try ns.tree.slotsNearest(to: point, k: k), ns)
         }
+    }
+
+    /// `nearby(namespace:center:radiusMeters:limit:)` into a caller's array:
+    /// `hits` is emptied (its capacity kept) and receives the answer, so that
+    /// a caller running many queries reuses one buffer.
+    ///
+    /// - Throws: as `nearby(namespace:center:radiusMeters:limit:)`; `hits` is empty then.
+    public func nearby(
+        namespace: String, center: GeoPoint, radiusMeters: Double, limit: Int = .max, into hits: inout [TrackedHit]
+    ) throws(SpatialError) {
+        hits.removeAll(keepingCapacity: true)
+        try Haversine.validate(radiusMeters: radiusMeters)
+        try QueryArguments.check(limit: limit, name: "limit")
+        try withNamespace(namespace, empty: ()) { ns throws(SpatialError) in
+            Self.append(try ns.tree.slotsNear(center, radiusMeters: radiusMeters, limit: limit), ns, to: &hits)
+        }
+    }
+
+    /// `nearest(namespace:to:k:)` into a caller's array, emptied first (capacity kept).
+    ///
+    /// - Throws: as `nearest(namespace:to:k:)`; `hits` is empty then.
+    public func nearest(namespace: String, to point: GeoPoint, k: Int, into hits: inout [TrackedHit])
+        throws(SpatialError)
+    {
+        hits.removeAll(keepingCapacity: true)
+        try QueryArguments.check(limit: k, name: "k")
+        try withNamespace(namespace, empty: ()) { ns throws(SpatialError) in
+            Self.append(try ns.tree.slotsNearest(to: point, k: k), ns, to: &hits)
+        }
+    }
+
+    private static func append(_ found: ArraySlice<SlotHit>, _ ns: NamespaceState, to hits: inout [TrackedHit]) {
+        hits.reserveCapacity(found.count)
+        for h in found { hits.append(TrackedHit(position: ns.position(of: h), distanceMeters: h.distance)) }
     }
 
     /// The objects inside or on the edge of `box` (which may wrap the antimeridian), by id.

@@ -51,30 +51,35 @@ enum TrackerKeys {
     static let ttl: UInt8 = 0x74  // 't'
     static let meta: UInt8 = 0x6D  // 'm'
 
-    static func namespacePrefix(_ tag: UInt8, _ namespace: String) -> [UInt8] {
-        var key: [UInt8] = [tag, 0]
-        key += namespace.utf8
+    /// Keys are built in one allocation each (sized up front): a flush
+    /// builds two per update.
+    static func namespacePrefix(_ tag: UInt8, _ namespace: String, reserving extra: Int = 0) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(2 + namespace.utf8.count + extra)
+        key.append(tag)
+        key.append(0)
+        key.append(contentsOf: namespace.utf8)
         return key
     }
 
     static func currentKey(_ namespace: String, _ object: String) -> [UInt8] {
-        var key = namespacePrefix(current, namespace)
+        var key = namespacePrefix(current, namespace, reserving: 1 + object.utf8.count)
         key.append(0)
-        key += object.utf8
+        key.append(contentsOf: object.utf8)
         return key
     }
 
     /// Every history key of one object.
-    static func historyPrefix(_ namespace: String, _ object: String) -> [UInt8] {
-        var key = namespacePrefix(history, namespace)
+    static func historyPrefix(_ namespace: String, _ object: String, reserving extra: Int = 0) -> [UInt8] {
+        var key = namespacePrefix(history, namespace, reserving: 2 + object.utf8.count + extra)
         key.append(0)
-        key += object.utf8
+        key.append(contentsOf: object.utf8)
         key.append(0)
         return key
     }
 
     static func historyKey(_ namespace: String, _ object: String, time: Int64, seq: UInt64) -> [UInt8] {
-        var key = historyPrefix(namespace, object)
+        var key = historyPrefix(namespace, object, reserving: 16)
         SpatialCodec.appendTime(time, to: &key)
         SpatialCodec.appendUInt64(seq, to: &key)
         return key

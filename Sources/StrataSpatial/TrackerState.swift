@@ -72,6 +72,14 @@ final class NamespaceState {
             data: data[Int(slot)])
     }
 
+    /// The position of a query hit (its point from the hit, see `RStarTree.point(of:)`).
+    @inline(__always)
+    func position(of hit: SlotHit) -> TrackedPosition {
+        TrackedPosition(
+            object: tree.id(ofSlot: hit.slot), point: tree.point(of: hit), time: times[Int(hit.slot)],
+            data: data[Int(hit.slot)])
+    }
+
     /// Makes `point` at `time` the object's current position unless it has a
     /// newer one (equal times: the later call wins); returns whether it did.
     func update(_ id: String, point: GeoPoint, time: Int64, data d: [String: String]) -> Bool {

@@ -32,6 +32,8 @@ struct RStarTreeTests {
     static func check(_ tree: RStarTree, against model: BruteForce, queries: Int, rng: inout SplitMix64, seed: UInt64)
         throws
     {
+        // The buffer-filling forms must answer the same, whatever the buffer held before.
+        var buffer = [SpatialHit(id: "stale", point: try GeoPoint(latitude: 1, longitude: 2), distanceMeters: 3)]
         for _ in 0..<queries {
             let box = randomBox(&rng)
             let got = tree.search(in: box).map(\.id).sorted()
@@ -49,19 +51,24 @@ struct RStarTreeTests {
                 near == wantNear,
                 "seed \(seed): radius \(radius) m around \(center) limit \(limit): \(near.count) hits, expected \(wantNear.count); first difference \(zip(near, wantNear).first { $0.0 != $0.1 }.map { "\($0)" } ?? "-")")
             if near != wantNear { return }
+            try tree.search(near: center, radiusMeters: radius, limit: limit, into: &buffer)
+            #expect(buffer == near, "seed \(seed): radius into a buffer differs")
 
             let k = [1, 2, 10, 50].randomElement(using: &rng)!
             let knn = try tree.nearest(to: center, k: k)
             let wantKnn = Array(ranked.prefix(k))
             #expect(knn == wantKnn, "seed \(seed): \(k) nearest to \(center): \(knn.map(\.id)) expected \(wantKnn.map(\.id))")
             if knn != wantKnn { return }
+            try tree.nearest(to: center, k: k, into: &buffer)
+            #expect(buffer == knn, "seed \(seed): nearest into a buffer differs")
         }
     }
 
-    @Test("differential against brute force, incremental inserts", arguments: [1 as UInt64, 2, 3, 4])
+    /// Seeds 5 and 6 build the tree with the fast insertion policy.
+    @Test("differential against brute force, incremental inserts", arguments: [1 as UInt64, 2, 3, 4, 5, 6])
     func differentialIncremental(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let tree = RStarTree(maxEntries: [4, 8, 16, 32][Int(seed) % 4])
+        let tree = RStarTree(maxEntries: [4, 8, 16, 32][Int(seed) % 4], insertionPolicy: seed >= 5 ? .fast : .rstar)
         var model = BruteForce()
         for i in 0..<3_000 {
             let p = rng.point()
@@ -78,7 +85,10 @@ struct RStarTreeTests {
         var model = BruteForce()
         var entries: [SpatialEntry] = []
         for i in 0..<5_000 {
-            let p = rng.point()
+            var p = rng.point()
+            if seed == 13 && i % 4 == 0 {  // some altitudes, which hits must read from the slot
+                p = try GeoPoint(latitude: p.latitude, longitude: p.longitude, altitude: Double(i))
+            }
             entries.append(SpatialEntry(id: "o\(i)", point: p))
             model.objects["o\(i)"] = p
         }
@@ -103,16 +113,26 @@ struct RStarTreeTests {
         try Self.check(tree, against: model, queries: 200, rng: &rng, seed: seed)
     }
 
-    @Test("model-based insert/move/remove, invariants after every mutation", arguments: [101 as UInt64, 102, 103, 104])
+    /// Seeds 105 and 106 use the fast insertion policy.
+    @Test(
+        "model-based insert/move/remove, invariants after every mutation",
+        arguments: [101 as UInt64, 102, 103, 104, 105, 106])
     func modelBased(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
-        let tree = RStarTree(maxEntries: seed % 2 == 0 ? 4 : 12)
+        let tree = RStarTree(maxEntries: seed % 2 == 0 ? 4 : 12, insertionPolicy: seed >= 105 ? .fast : .rstar)
         var model = BruteForce()
+        // Seeds 103 and 104 give a third of the positions an altitude, which
+        // the leaves do not keep: hits must then read it from the slot.
+        func altitude(_ p: GeoPoint) -> GeoPoint {
+            guard seed >= 103, Int.random(in: 0..<3, using: &rng) == 0 else { return p }
+            let altitude = Double.random(in: -10...100, using: &rng)
+            return try! GeoPoint(latitude: p.latitude, longitude: p.longitude, altitude: altitude)
+        }
         for step in 0..<3_000 {
             let id = "o\(Int.random(in: 0..<400, using: &rng))"
             switch Int.random(in: 0..<10, using: &rng) {
             case 0..<4:
-                let p = rng.point()
+                let p = altitude(rng.point())
                 if model.objects[id] == nil {
                     try tree.insert(id: id, point: p)
                     model.objects[id] = p
@@ -120,7 +140,8 @@ struct RStarTreeTests {
                     #expect(throws: SpatialError.self) { try tree.insert(id: id, point: p) }
                 }
             case 4..<7:
-                let p = Bool.random(using: &rng) ? rng.point() : rng.point(near: model.objects[id] ?? rng.point(), spreadDegrees: 0.01)
+                let p = altitude(
+                    Bool.random(using: &rng) ? rng.point() : rng.point(near: model.objects[id] ?? rng.point(), spreadDegrees: 0.01))
                 tree.move(id: id, to: p)
                 model.objects[id] = p
             default:
@@ -169,7 +190,7 @@ struct RStarTreeTests {
     }
 
     /// The invariant checker must notice each kind of damage.
-    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf"])
+    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf", "altitude count"])
     func invariantCheckerCatchesDamage(damage: String) throws {
         var rng = SplitMix64(seed: 9)
         let tree = RStarTree(maxEntries: 4)
@@ -181,6 +202,7 @@ struct RStarTreeTests {
         case "stale id map": tree.slotOf["ghost"] = 0
         case "orphan parent link": tree.pool.setParent(tree.pool.ref(tree.root, 0), -1)
         case "lost node": _ = tree.pool.allocate(level: 0)
+        case "altitude count": tree.altitudeCount += 1
         default: tree.leafOfSlot[0] = tree.root
         }
         #expect(!tree.invariantViolations().isEmpty, "\(damage) went unnoticed")

@@ -127,6 +127,62 @@ struct TrackerTests {
         }
     }
 
+    /// The buffer-filling query forms answer exactly what the array forms do,
+    /// replace what the buffer held, and leave it empty when they throw.
+    @Test func bufferFillingQueriesMatchTheArrayForms() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        try withTracker("trie", at: dir.path) { t throws in
+            var rng = SplitMix64(seed: 77)
+            for i in 0..<500 {
+                let c = rng.point()
+                let data = i % 3 == 0 ? ["i": "\(i)"] : [:]
+                try t.upsert(namespace: "n", object: "o\(i % 400)", point: c, time: Int64(i), data: data)
+            }
+            let stale = TrackedHit(
+                position: TrackedPosition(object: "stale", point: p(0, 0), time: 0), distanceMeters: 1)
+            var buffer = [stale, stale]
+            for _ in 0..<100 {
+                let c = rng.point()
+                let r = rng.radius()
+                try t.nearby(namespace: "n", center: c, radiusMeters: r, limit: 5, into: &buffer)
+                #expect(buffer == (try t.nearby(namespace: "n", center: c, radiusMeters: r, limit: 5)))
+                try t.nearby(namespace: "n", center: c, radiusMeters: r, limit: .max, into: &buffer)
+                #expect(buffer == (try t.nearby(namespace: "n", center: c, radiusMeters: r, limit: .max)))
+                try t.nearest(namespace: "n", to: c, k: 7, into: &buffer)
+                #expect(buffer == (try t.nearest(namespace: "n", to: c, k: 7)))
+                #expect(buffer.count == 7)
+            }
+            #expect(throws: SpatialError.self) {
+                try t.nearby(namespace: "n", center: p(0, 0), radiusMeters: -1, limit: 1, into: &buffer)
+            }
+            #expect(buffer.isEmpty)
+            buffer = [stale]
+            try t.nearest(namespace: "unknown", to: p(0, 0), k: 3, into: &buffer)
+            #expect(buffer.isEmpty)
+        }
+    }
+
+    /// Query hits rebuild points from the tree's leaves unless some object has
+    /// an altitude: both ways must return the stored point.
+    @Test func nearbyAndNearestKeepAltitudes() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        try withTracker("trie", at: dir.path) { t throws in
+            try t.upsert(namespace: "n", object: "flat", point: p(1, 1), time: 1)
+            try t.upsert(namespace: "n", object: "high", point: p(1, 1.001, 250), time: 1)
+            var near = try t.nearby(namespace: "n", center: p(1, 1), radiusMeters: 1_000)
+            #expect(near.map(\.position.point) == [p(1, 1), p(1, 1.001, 250)])
+            let two = try t.nearest(namespace: "n", to: p(1, 1.002), k: 2)
+            #expect(two.map(\.position.point) == [p(1, 1.001, 250), p(1, 1)])
+            try t.upsert(namespace: "n", object: "high", point: p(1, 1.001), time: 2)  // no altitude any more
+            near = try t.nearby(namespace: "n", center: p(1, 1), radiusMeters: 1_000)
+            #expect(near.map(\.position.point) == [p(1, 1), p(1, 1.001)])
+            try t.upsert(namespace: "n", object: "flat", point: p(1, 1, -3), time: 2)
+            #expect(try t.nearest(namespace: "n", to: p(1, 1), k: 1).map(\.position.point) == [p(1, 1, -3)])
+        }
+    }
+
     @Test(arguments: allBackends)
     func ttlHidesAndPurgesStalePositions(backend: String) throws {
         let dir = try TempDirectory()
