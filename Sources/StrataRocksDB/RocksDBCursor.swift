@@ -10,13 +10,13 @@
     /// The owning transaction destroys every box before it releases its
     /// snapshot or transaction.
     final class IteratorBox {
-        var iter: OpaquePointer?
+        @exclusivity(unchecked) var iter: OpaquePointer?
         let readOptions: OpaquePointer
         let lower: UnsafeMutableRawBufferPointer?
         let upper: UnsafeMutableRawBufferPointer?
         let isEmpty: Bool
         weak var owner: RocksDBTransaction?
-        private var destroyed = false
+        @exclusivity(unchecked) private var destroyed = false
 
         init(range: KeyRange, snapshot: OpaquePointer?, owner: RocksDBTransaction) {
             self.owner = owner

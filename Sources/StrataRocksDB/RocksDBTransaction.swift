@@ -32,7 +32,10 @@
     /// `transactionFinished` and returning from the closure rethrows the error
     /// instead of committing: the transaction can only roll back.
     ///
-    /// Not thread-safe: use it only on the thread running the closure.
+    /// Not thread-safe: use it only on the thread running the closure. Its
+    /// state is therefore `@exclusivity(unchecked)`: a dynamic exclusivity
+    /// check on every field access (the runtime's thread-local access set)
+    /// is pure overhead for an object one thread uses.
     public final class RocksDBTransaction: WriteTransaction {
         public typealias Cursor = RocksDBCursor
 
@@ -47,23 +50,23 @@
         /// `rocksdb_readoptions_t` with the snapshot set, from the store's spare
         /// (returned to it at the end); a write transaction's is made when it
         /// first reads.
-        private var readOptions: OpaquePointer?
+        @exclusivity(unchecked) private var readOptions: OpaquePointer?
         /// `rocksdb_transaction_t` of a write transaction once it has read; owned.
-        private var txn: OpaquePointer?
+        @exclusivity(unchecked) private var txn: OpaquePointer?
         /// `rocksdb_writebatch_t` of a write transaction that has not read yet; owned.
-        private var blindBatch: OpaquePointer?
+        @exclusivity(unchecked) private var blindBatch: OpaquePointer?
         /// Read: the pointer of `shared`. Write: the wrapper that
         /// `rocksdb_transaction_get_snapshot` mallocs around the transaction's
         /// own snapshot (freed with `rocksdb_free`; the snapshot itself belongs
         /// to the transaction); nil while the transaction is blind.
-        private(set) var snapshot: OpaquePointer?
+        @exclusivity(unchecked) private(set) var snapshot: OpaquePointer?
         /// A read transaction's snapshot, shared with the other readers of its generation.
-        private var shared: SharedSnapshot?
-        private var phase = Phase.active
-        private var committed = false
+        @exclusivity(unchecked) private var shared: SharedSnapshot?
+        @exclusivity(unchecked) private var phase = Phase.active
+        @exclusivity(unchecked) private var committed = false
         /// Every iterator made by this transaction; destroyed before the
         /// snapshot or the transaction is released.
-        private var iterators: [IteratorBox] = []
+        @exclusivity(unchecked) private var iterators: [IteratorBox] = []
 
         init(readingFrom store: RocksDBStore) {
             self.store = store
