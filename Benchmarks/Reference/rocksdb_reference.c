@@ -4,11 +4,9 @@
  * through a WriteBatch and rocksdb_write, reads and the scan through one
  * snapshot.
  * usage: rocksdb_reference DIR NUM VALUE_SIZE BATCH BLOCK_CACHE_MB WRITE_BUFFER_MB BLOOM_BITS */
-#include <rocksdb/c.h>
 #include <string.h>
+#include "rocksdb_open.h"
 #include "workload.h"
-
-#define CHECK(err, what) do { if (err) { fprintf(stderr, "%s: %s\n", what, err); exit(1); } } while (0)
 
 int main(int argc, char **argv) {
     if (argc != 8) { fprintf(stderr, "usage: %s DIR NUM VALUE_SIZE BATCH CACHE_MB WBUF_MB BLOOM_BITS\n", argv[0]); return 2; }
@@ -17,17 +15,7 @@ int main(int argc, char **argv) {
     size_t cache_mb = (size_t)atol(argv[5]), wbuf_mb = (size_t)atol(argv[6]);
     int bloom = atoi(argv[7]);
     char *err = NULL;
-    rocksdb_options_t *opts = rocksdb_options_create();
-    rocksdb_options_set_create_if_missing(opts, 1);
-    rocksdb_options_set_write_buffer_size(opts, wbuf_mb << 20);
-    rocksdb_block_based_table_options_t *table = rocksdb_block_based_options_create();
-    rocksdb_cache_t *cache = rocksdb_cache_create_lru(cache_mb << 20);
-    rocksdb_block_based_options_set_block_cache(table, cache);
-    rocksdb_filterpolicy_t *filter = NULL;
-    if (bloom > 0) { filter = rocksdb_filterpolicy_create_bloom(bloom); rocksdb_block_based_options_set_filter_policy(table, filter); }
-    rocksdb_options_set_block_based_table_factory(opts, table);
-    rocksdb_optimistictransactiondb_t *odb = rocksdb_optimistictransactiondb_open(opts, dir, &err);
-    CHECK(err, "open");
+    rocksdb_optimistictransactiondb_t *odb = open_like_backend(dir, cache_mb, wbuf_mb, bloom, -1);
     rocksdb_t *db = rocksdb_optimistictransactiondb_get_base_db(odb);
     rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
     rocksdb_readoptions_t *ro = rocksdb_readoptions_create();

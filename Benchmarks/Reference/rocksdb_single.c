@@ -8,10 +8,8 @@
  * backend commits a one-put transaction); each get is rocksdb_get_pinned
  * without a snapshot (as db_bench reads).
  * usage: rocksdb_single DIR NUM VALUE_SIZE BLOCK_CACHE_MB WRITE_BUFFER_MB BLOOM_BITS */
-#include <rocksdb/c.h>
+#include "rocksdb_open.h"
 #include "workload.h"
-
-#define CHECK(err, what) do { if (err) { fprintf(stderr, "%s: %s\n", what, err); exit(1); } } while (0)
 
 static void db_bench_key(uint64_t n, char *key) {
     for (int i = 0; i < 8; i++) key[i] = (char)(n >> (56 - 8 * i));
@@ -26,18 +24,7 @@ int main(int argc, char **argv) {
     size_t cache_mb = (size_t)atol(argv[4]), wbuf_mb = (size_t)atol(argv[5]);
     int bloom = atoi(argv[6]);
     char *err = NULL;
-    rocksdb_options_t *opts = rocksdb_options_create();
-    rocksdb_options_set_create_if_missing(opts, 1);
-    rocksdb_options_set_write_buffer_size(opts, wbuf_mb << 20);
-    rocksdb_options_set_max_write_buffer_size_to_maintain(opts, -1);
-    rocksdb_options_set_compression(opts, rocksdb_no_compression);
-    rocksdb_block_based_table_options_t *table = rocksdb_block_based_options_create();
-    rocksdb_cache_t *cache = rocksdb_cache_create_lru(cache_mb << 20);
-    rocksdb_block_based_options_set_block_cache(table, cache);
-    if (bloom > 0) rocksdb_block_based_options_set_filter_policy(table, rocksdb_filterpolicy_create_bloom_full(bloom));
-    rocksdb_options_set_block_based_table_factory(opts, table);
-    rocksdb_optimistictransactiondb_t *odb = rocksdb_optimistictransactiondb_open(opts, dir, &err);
-    CHECK(err, "open");
+    rocksdb_optimistictransactiondb_t *odb = open_like_backend(dir, cache_mb, wbuf_mb, bloom, rocksdb_no_compression);
     rocksdb_t *db = rocksdb_optimistictransactiondb_get_base_db(odb);
     rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
     rocksdb_readoptions_t *ro = rocksdb_readoptions_create();

@@ -148,18 +148,11 @@ enum ReferenceWorkload {
     }
 
     static func shuffled(_ n: Int, seed: UInt64) -> [UInt32] {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix(state: seed)
         var a = (0..<UInt32(n)).map { $0 }
         var i = n - 1
         while i > 0 {
-            let j = Int(next() % UInt64(i + 1))
+            let j = Int(random.next() % UInt64(i + 1))
             a.swapAt(i, j)
             i -= 1
         }
