@@ -131,14 +131,14 @@
             }
             // The read-option bounds already stop the iterator; checking again
             // keeps the contract exact for iterators over a transaction's batch.
-            let key = currentKey(it)
+            // The key is fetched only when there is a bound to check it against.
             if reverse {
-                if let lower = box.lower, compareBytes(key, UnsafeRawBufferPointer(lower)) < 0 {
+                if let lower = box.lower, compareBytes(currentKey(it), UnsafeRawBufferPointer(lower)) < 0 {
                     positioned = false
                     done = true
                     return false
                 }
-            } else if let upper = box.upper, compareBytes(key, UnsafeRawBufferPointer(upper)) >= 0 {
+            } else if let upper = box.upper, compareBytes(currentKey(it), UnsafeRawBufferPointer(upper)) >= 0 {
                 positioned = false
                 done = true
                 return false
