@@ -48,6 +48,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SpatialProbe",
+            dependencies: [
+                .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataSpatial", package: "Strata"),
+                .product(name: "StrataStore", package: "Strata"),
+            ],
+            path: "SpatialProbe"
+        ),
+        .executableTarget(
             name: "ReferenceWorkload",
             dependencies: [
                 .product(name: "StrataBackends", package: "Strata"),
