@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "StrataDocument"),
         .target(name: "StrataQuery", dependencies: ["StrataDocument"]),
         .target(name: "StrataDB", dependencies: ["StrataStore", "StrataDocument", "StrataQuery"]),
-        .target(name: "StrataSpatial", dependencies: ["StrataStore"]),
+        .target(name: "StrataSpatial", dependencies: ["StrataStore", "CStrataPrefetch"]),
         .target(name: "StrataWire"),
         // How documents travel as MessagePack: the one table the server and the client share.
         .target(name: "StrataWireDocument", dependencies: ["StrataWire", "StrataDocument"]),

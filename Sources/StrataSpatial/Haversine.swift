@@ -32,9 +32,17 @@ public enum Haversine {
     /// The haversine of the central angle: `sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)`.
     @inline(__always)
     static func haversineTerm(phi1: Double, cosPhi1: Double, phi2: Double, deltaLambda: Double) -> Double {
+        haversineTerm(phi1: phi1, cosPhi1: cosPhi1, phi2: phi2, cosPhi2: cos(phi2), deltaLambda: deltaLambda)
+    }
+
+    /// `haversineTerm` with `cos φ2` given (the same value bit for bit when it is `cos(phi2)`).
+    @inline(__always)
+    static func haversineTerm(phi1: Double, cosPhi1: Double, phi2: Double, cosPhi2: Double, deltaLambda: Double)
+        -> Double
+    {
         let s = sin((phi2 - phi1) / 2)
         let t = sin(deltaLambda / 2)
-        return s * s + cosPhi1 * cos(phi2) * t * t
+        return s * s + cosPhi1 * cosPhi2 * t * t
     }
 
     /// The central angle, in radians, for a haversine term.

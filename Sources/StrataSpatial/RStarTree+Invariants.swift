@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension RStarTree {
     /// Every way the tree breaks its structural rules; empty when it is sound.
     ///
@@ -47,6 +53,10 @@ extension RStarTree {
                     if pool.rect(node, i) != Rect(point: self.points[Int(slot)]) {
                         problems.append(
                             "\(path)[\(i)]: rectangle \(pool.rect(node, i)) is not the point \(self.points[Int(slot)])")
+                    }
+                    let cosine = pool.leafCosines(node)[i]
+                    if cosine != cos(pool.rect(node, i).minY * Haversine.radiansPerDegree) {
+                        problems.append("\(path)[\(i)]: latitude cosine \(cosine) is stale")
                     }
                     if slotOf[id] != slot { problems.append("\(path)[\(i)]: the id map does not lead to \"\(id)\"") }
                     if leafOfSlot[Int(slot)] != node {

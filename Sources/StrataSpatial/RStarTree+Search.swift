@@ -1,3 +1,5 @@
+import CStrataPrefetch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -10,6 +12,9 @@
 /// points (a cache miss per hit in a large tree).
 struct SlotHit {
     var distance: Double
+    /// The haversine term of `distance` (as `QueryPoint.term` computed it),
+    /// so that the worst kept hit bounds the search without a `sin`.
+    var term: Double
     var slot: Int32
     var longitude: Double
     var latitude: Double
@@ -81,6 +86,51 @@ struct SearchScratch {
     }
 }
 
+/// The degree rectangles (one, or two across the antimeridian) that hold
+/// every point within some distance of a query point: a search tests an
+/// entry against them with four comparisons before it computes any bound,
+/// and most of the entries of the nodes it opens fail that test.
+struct CoverParts {
+    var first: Rect
+    var second: Rect
+
+    static let world = CoverParts(
+        first: Rect(minX: -180, minY: -90, maxX: 180, maxY: 90), second: .empty)
+
+    init(first: Rect, second: Rect) {
+        self.first = first
+        self.second = second
+    }
+
+    /// The parts of `Haversine.coveringBox` (padded against rounding, so a
+    /// point whose computed distance is `meters` is inside); the world for an
+    /// infinite distance. Distances below a millimetre use a millimetre.
+    init(center: GeoPoint, meters: Double) {
+        guard meters.isFinite,
+            let box = try? Haversine.coveringBox(center: center, radiusMeters: max(meters, 1e-3))
+        else {
+            self = .world
+            return
+        }
+        var parts = (Rect.empty, Rect.empty)
+        var n = 0
+        box.forEachSearchPart { part in
+            if n == 0 { parts.0 = part } else { parts.1 = part }
+            n += 1
+        }
+        self.init(first: parts.0, second: parts.1)
+    }
+
+    @inline(__always)
+    func meets(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Bool {
+        (minX <= first.maxX && maxX >= first.minX && minY <= first.maxY && maxY >= first.minY)
+            || (minX <= second.maxX && maxX >= second.minX && minY <= second.maxY && maxY >= second.minY)
+    }
+
+    @inline(__always)
+    func holds(x: Double, y: Double) -> Bool { meets(minX: x, minY: y, maxX: x, maxY: y) }
+}
+
 /// A query point with its trigonometry computed once.
 ///
 /// Distance queries compare haversine terms `a = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)`
@@ -115,6 +165,14 @@ struct QueryPoint {
             deltaLambda: (lon - longitude) * Haversine.radiansPerDegree)
     }
 
+    /// The haversine term to a leaf point whose latitude's cosine is known.
+    @inline(__always)
+    func term(latitude lat: Double, cosLatitude: Double, longitude lon: Double) -> Double {
+        Haversine.haversineTerm(
+            phi1: phi, cosPhi1: cosPhi, phi2: lat * Haversine.radiansPerDegree, cosPhi2: cosLatitude,
+            deltaLambda: (lon - longitude) * Haversine.radiansPerDegree)
+    }
+
     /// The haversine term of a distance in metres (for the radius and the worst kept hit).
     static func term(ofMeters d: Double) -> Double {
         guard d.isFinite else { return .infinity }
@@ -145,17 +203,20 @@ struct QueryPoint {
     /// of the rectangle has cos φ2 ≥ cos t for t its largest |latitude|, with
     /// cos t ≥ max(1 − t²/2, 1 − 2t/π) (Taylor; Jordan). (The Jordan form
     /// alone, sin x ≥ 2x/π, let nodes up to ~1.6× too far into the queue.)
+    /// The bounds multiply by 1/6 rather than divide by 6: a search computes
+    /// one for every entry of every node it opens, a division costs several
+    /// times a multiplication, and `safe` absorbs the extra rounding.
     @inline(__always)
     func cheapBound(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Double {
         let gap = latitude < minY ? minY - latitude : (latitude > maxY ? latitude - maxY : 0)
         let x = gap * (Haversine.radiansPerDegree / 2)
-        let sx = x - x * x * x / 6
+        let sx = x - x * x * x * (1.0 / 6)
         var a = sx * sx
         if !(longitude >= minX && longitude <= maxX) {
             let sep = min(
                 QueryPoint.wrappedSeparation(longitude - minX), QueryPoint.wrappedSeparation(longitude - maxX))
             let y = sep * (Haversine.radiansPerDegree / 2)
-            let sy = y - y * y * y / 6
+            let sy = y - y * y * y * (1.0 / 6)
             let t = max(abs(minY), abs(maxY)) * Haversine.radiansPerDegree
             let cosLow = max(0, 1 - t * t / 2, 1 - t * (2 / Double.pi))
             a += max(0, cosPhi) * cosLow * sy * sy
@@ -173,9 +234,9 @@ struct QueryPoint {
     func pointBound(latitude lat: Double, longitude lon: Double) -> Double {
         let dPhi = abs(lat - latitude) * Haversine.radiansPerDegree
         let x = dPhi / 2
-        let sx = x - x * x * x / 6
+        let sx = x - x * x * x * (1.0 / 6)
         let y = QueryPoint.wrappedSeparation(lon - longitude) * (Haversine.radiansPerDegree / 2)
-        let sy = y - y * y * y / 6
+        let sy = y - y * y * y * (1.0 / 6)
         let cos2 = max(0, cosPhi * (1 - dPhi * dPhi / 2) - abs(sinPhi) * dPhi)
         return QueryPoint.safe(sx * sx + cosPhi * cos2 * sy * sy)
     }
@@ -222,17 +283,17 @@ extension RStarTree {
         scratch.stack = []
         defer { scratch.stack = stack }
         box.forEachSearchPart { q in
-            walk(q, stack: &stack) { slot, _, _ in
+            walk(q, stack: &stack) { slot, _, _, _ in
                 out.append(SpatialEntry(id: ids[Int(slot)], point: points[Int(slot)]))
             }
         }
         return out
     }
 
-    /// Calls `body` with the slot, longitude and latitude of every point inside
-    /// the (non-wrapping) rectangle `q`, depth first.
+    /// Calls `body` with the slot, longitude, latitude and latitude cosine of
+    /// every point inside the (non-wrapping) rectangle `q`, depth first.
     @inline(__always)
-    private func walk(_ q: Rect, stack: inout [Int32], _ body: (Int32, Double, Double) -> Void) {
+    private func walk(_ q: Rect, stack: inout [Int32], _ body: (Int32, Double, Double, Double) -> Void) {
         let boxStore = pool.boxStore
         let refStore = pool.refStore
         let stride = pool.stride
@@ -240,18 +301,27 @@ extension RStarTree {
         stack.append(root)
         while let node = stack.popLast() {
             let b = boxStore + Int(node) * stride * 4
-            let r = refStore + Int(node) * stride
             let n = pool.count(node)
             if pool.level(node) == 0 {
+                let slots = b + 2 * stride
+                let cosines = b + 3 * stride
                 for i in 0..<n {
-                    let x = b[4 * i]
-                    let y = b[4 * i + 1]
-                    if x >= q.minX && x <= q.maxX && y >= q.minY && y <= q.maxY { body(r[i], x, y) }
+                    let x = b[2 * i]
+                    let y = b[2 * i + 1]
+                    if x >= q.minX && x <= q.maxX && y >= q.minY && y <= q.maxY {
+                        body(Int32(slots[i]), x, y, cosines[i])
+                    }
                 }
             } else {
+                let r = refStore + Int(node) * stride
                 for i in 0..<n
                 where b[4 * i] <= q.maxX && b[4 * i + 2] >= q.minX && b[4 * i + 1] <= q.maxY && b[4 * i + 3] >= q.minY {
-                    stack.append(r[i])
+                    let child = r[i]
+                    // Start the child's block on its way now: the walk
+                    // reaches it after its siblings, and the reads of
+                    // several children then overlap.
+                    strata_prefetch(boxStore + Int(child) * stride * 4)
+                    stack.append(child)
                 }
             }
         }
@@ -360,12 +430,12 @@ extension RStarTree {
         // within the radius (Haversine.coveringBox); the filter is exact.
         let box = (try? Haversine.coveringBox(center: center, radiusMeters: radius)) ?? .world
         box.forEachSearchPart { part in
-            walk(part, stack: &stack) { slot, lon, lat in
+            walk(part, stack: &stack) { slot, lon, lat, cosLat in
                 if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), radiusTerm) { return }
-                let a = q.term(latitude: lat, longitude: lon)
+                let a = q.term(latitude: lat, cosLatitude: cosLat, longitude: lon)
                 if QueryPoint.exceeds(a, radiusTerm) { return }
                 let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
-                if d <= radius { found.append(SlotHit(distance: d, slot: slot, longitude: lon, latitude: lat)) }
+                if d <= radius { found.append(SlotHit(distance: d, term: a, slot: slot, longitude: lon, latitude: lat)) }
             }
         }
         found.sort(by: precedes)
@@ -391,6 +461,10 @@ extension RStarTree {
         let q = QueryPoint(center)
         var worst = radius
         var worstTerm = QueryPoint.term(ofMeters: radius)
+        // The covering box of `worst`, brought up to date before each node
+        // once `worst` has shrunk.
+        var cover = CoverParts(center: center, meters: worst)
+        var coverIsStale = false
         let boxStore = pool.boxStore
         let refStore = pool.refStore
         let stride = pool.stride
@@ -420,20 +494,26 @@ extension RStarTree {
         var node = seedLeaf
         while true {
             let b = boxStore + Int(node) * stride * 4
-            let r = refStore + Int(node) * stride
             let n = pool.count(node)
+            if coverIsStale {
+                cover = CoverParts(center: center, meters: worst)
+                coverIsStale = false
+            }
             if pool.level(node) == 0 {
+                let slots = b + 2 * stride
+                let cosines = b + 3 * stride
                 for i in 0..<n {
-                    let lon = b[4 * i]
-                    let lat = b[4 * i + 1]
+                    let lon = b[2 * i]
+                    let lat = b[2 * i + 1]
+                    if !cover.holds(x: lon, y: lat) { continue }
                     if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), worstTerm) {
                         continue
                     }
-                    let a = q.term(latitude: lat, longitude: lon)
+                    let a = q.term(latitude: lat, cosLatitude: cosines[i], longitude: lon)
                     if QueryPoint.exceeds(a, worstTerm) { continue }
                     let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
                     guard d <= worst else { continue }
-                    let hit = SlotHit(distance: d, slot: r[i], longitude: lon, latitude: lat)
+                    let hit = SlotHit(distance: d, term: a, slot: Int32(slots[i]), longitude: lon, latitude: lat)
                     if queue.hits.count < k {
                         pushMax(&queue.hits, hit)
                     } else if precedes(hit, queue.hits[0]) {
@@ -443,15 +523,23 @@ extension RStarTree {
                     }
                     if queue.hits.count == k && queue.hits[0].distance < worst {
                         worst = queue.hits[0].distance
-                        worstTerm = QueryPoint.term(ofMeters: worst)
+                        worstTerm = queue.hits[0].term
+                        coverIsStale = true
                     }
                 }
             } else {
+                let r = refStore + Int(node) * stride
                 let base = Int32(Int(node) * stride)
                 for i in 0..<n {
                     let e = b + 4 * i
+                    if !cover.meets(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3]) { continue }
                     let bound = q.cheapBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
-                    if !QueryPoint.exceeds(bound, worstTerm) { queue.push(bound, ~(base + Int32(i))) }
+                    if !QueryPoint.exceeds(bound, worstTerm) {
+                        // Most children that enter the queue are expanded:
+                        // start their blocks on the way (see `walk`).
+                        strata_prefetch(boxStore + Int(r[i]) * stride * 4)
+                        queue.push(bound, ~(base + Int32(i)))
+                    }
                 }
             }
             if !seeded {

@@ -22,16 +22,19 @@ struct Current {
 /// One namespace's current positions: the R*-tree holds each object's id and
 /// point in a slot; `times` and `data` hold the rest, indexed by the same
 /// slot, so a query turns its hits into positions without a hash lookup.
+///
+/// Used only under the tracker's mutex, so its fields skip the dynamic
+/// exclusivity checks (a query reads `times` and `data` once per hit).
 final class NamespaceState {
     let tree: RStarTree
     /// Per tree slot: the time of the current position (stale in free slots).
-    var times: [Int64] = []
+    @exclusivity(unchecked) var times: [Int64] = []
     /// Per tree slot: the metadata of the current position.
-    var data: [[String: String]] = []
-    var ttl: Int64?
+    @exclusivity(unchecked) var data: [[String: String]] = []
+    @exclusivity(unchecked) var ttl: Int64?
     /// A lower bound of every object's time; a purge scan is needed only when
     /// the TTL cut-off passes it.
-    var oldestBound: Int64 = .max
+    @exclusivity(unchecked) var oldestBound: Int64 = .max
 
     init(tree: RStarTree = RStarTree()) { self.tree = tree }
 

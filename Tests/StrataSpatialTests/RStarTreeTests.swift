@@ -190,7 +190,7 @@ struct RStarTreeTests {
     }
 
     /// The invariant checker must notice each kind of damage.
-    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf", "altitude count"])
+    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf", "altitude count", "stale cosine", "moved leaf point"])
     func invariantCheckerCatchesDamage(damage: String) throws {
         var rng = SplitMix64(seed: 9)
         let tree = RStarTree(maxEntries: 4)
@@ -203,6 +203,14 @@ struct RStarTreeTests {
         case "orphan parent link": tree.pool.setParent(tree.pool.ref(tree.root, 0), -1)
         case "lost node": _ = tree.pool.allocate(level: 0)
         case "altitude count": tree.altitudeCount += 1
+        case "stale cosine", "moved leaf point":
+            var leaf = tree.root
+            while tree.pool.level(leaf) > 0 { leaf = tree.pool.ref(leaf, 0) }
+            if damage == "stale cosine" {
+                tree.pool.leafCosines(leaf)[0] = tree.pool.leafCosines(leaf)[0].nextUp
+            } else {
+                tree.pool.boxes(leaf)[1] += 1e-9
+            }
         default: tree.leafOfSlot[0] = tree.root
         }
         #expect(!tree.invariantViolations().isEmpty, "\(damage) went unnoticed")
