@@ -33,18 +33,19 @@
 /// rather than two and a `cos`, with the same result bit for bit.
 /// Freed nodes go on a free list and are reused before the arrays grow.
 ///
-/// Not thread-safe; owned by one tree.
+/// Not thread-safe; owned by one tree, whose owner serialises every use, so
+/// the fields skip the dynamic exclusivity checks.
 final class NodePool {
     let stride: Int
-    private(set) var capacity = 0
+    @exclusivity(unchecked) private(set) var capacity = 0
     /// Nodes ever handed out (free ones included).
-    private(set) var used = 0
-    private(set) var boxStore: UnsafeMutablePointer<Double>
-    private(set) var refStore: UnsafeMutablePointer<Int32>
-    private var counts: UnsafeMutablePointer<Int32>
-    private var parents: UnsafeMutablePointer<Int32>
-    private var levels: UnsafeMutablePointer<Int8>
-    private var freeList: [Int32] = []
+    @exclusivity(unchecked) private(set) var used = 0
+    @exclusivity(unchecked) private(set) var boxStore: UnsafeMutablePointer<Double>
+    @exclusivity(unchecked) private(set) var refStore: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var counts: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var parents: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var levels: UnsafeMutablePointer<Int8>
+    @exclusivity(unchecked) private var freeList: [Int32] = []
 
     init(stride: Int, capacity: Int = 16) {
         self.stride = stride

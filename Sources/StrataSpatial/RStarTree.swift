@@ -284,6 +284,11 @@ public final class RStarTree: SpatialIndex {
                     }
                     top[j] = (e, i)
                 }
+                // Every term of an overlap sum is ≥ 0 (c lies inside grown), so a
+                // candidate is dropped as soon as its partial sum passes the best
+                // one, and a candidate with none wins outright unless the next
+                // has the same enlargement (the tie-break). Both cuts leave the
+                // choice exactly as the full computation makes it.
                 var bestOverlap = Double.infinity
                 for t in 0..<kept {
                     let (enlargement, index) = top[t]
@@ -293,6 +298,15 @@ public final class RStarTree: SpatialIndex {
                     for k in 0..<n where k != index {
                         let o = r(k)
                         overlap += grown.overlap(o) - c.overlap(o)
+                        if overlap > bestOverlap { break }
+                    }
+                    if overlap == 0 && (t + 1 == kept || top[t + 1].enlargement > enlargement) {
+                        if bestOverlap > 0 || enlargement < bestEnlargement
+                            || (enlargement == bestEnlargement && c.area < bestArea)
+                        {
+                            best = index
+                        }
+                        break
                     }
                     if overlap < bestOverlap
                         || (overlap == bestOverlap
