@@ -435,6 +435,11 @@ extension RStarTree {
         }
         found.removeAll(keepingCapacity: true)
         let q = QueryPoint(center)
+        // Where the ids live, for hinting a hit's id in early: the hits are
+        // turned into results after the walk, and in a large tree each id is
+        // a cache miss of its own. (Only a hint: nothing is read through it.)
+        let idsBase = ids.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        let idStride = MemoryLayout<String>.stride
         let radiusTerm = QueryPoint.term(ofMeters: radius)
         // The box is padded against rounding, and its walk finds every point
         // within the radius (Haversine.coveringBox); the filter is exact.
@@ -445,7 +450,10 @@ extension RStarTree {
                 let a = q.term(latitude: lat, cosLatitude: cosLat, longitude: lon)
                 if QueryPoint.exceeds(a, radiusTerm) { return }
                 let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
-                if d <= radius { found.append(SlotHit(distance: d, term: a, slot: slot, longitude: lon, latitude: lat)) }
+                if d <= radius {
+                    if let idsBase { strata_prefetch(idsBase + Int(slot) * idStride) }
+                    found.append(SlotHit(distance: d, term: a, slot: slot, longitude: lon, latitude: lat))
+                }
             }
         }
         found.sort(by: precedes)
@@ -469,6 +477,11 @@ extension RStarTree {
         queue.resetQueue()
         queue.hits.removeAll(keepingCapacity: true)
         let q = QueryPoint(center)
+        // Where the ids live, for hinting a hit's id in early: the hits are
+        // turned into results after the walk, and in a large tree each id is
+        // a cache miss of its own. (Only a hint: nothing is read through it.)
+        let idsBase = ids.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        let idStride = MemoryLayout<String>.stride
         var worst = radius
         var worstTerm = QueryPoint.term(ofMeters: radius)
         // The covering box of `worst`, brought up to date before each node
@@ -524,6 +537,7 @@ extension RStarTree {
                     let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
                     guard d <= worst else { continue }
                     let hit = SlotHit(distance: d, term: a, slot: Int32(slots[i]), longitude: lon, latitude: lat)
+                    if let idsBase { strata_prefetch(idsBase + Int(hit.slot) * idStride) }
                     if queue.hits.count < k {
                         pushMax(&queue.hits, hit)
                     } else if precedes(hit, queue.hits[0]) {

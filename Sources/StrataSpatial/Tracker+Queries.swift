@@ -1,3 +1,4 @@
+import CStrataPrefetch
 import StrataStore
 
 /// Queries over the current positions (the hot state) and the history.
@@ -24,7 +25,25 @@ extension Tracker {
     }
 
     private static func hits(_ hits: ArraySlice<SlotHit>, _ ns: NamespaceState) -> [TrackedHit] {
-        hits.map { TrackedHit(position: ns.position(of: $0), distanceMeters: $0.distance) }
+        prefetchRecords(of: hits, ns)
+        return hits.map { TrackedHit(position: ns.position(of: $0), distanceMeters: $0.distance) }
+    }
+
+    /// Hints every hit's time and metadata into the cache before the hits are
+    /// turned into positions: slots of an incrementally built tree are in
+    /// arrival order, so each is a miss of its own, and hinting them all
+    /// first lets the misses overlap instead of coming one per result.
+    @inline(__always)
+    private static func prefetchRecords(of hits: ArraySlice<SlotHit>, _ ns: NamespaceState) {
+        ns.times.withUnsafeBufferPointer { times in
+            ns.data.withUnsafeBufferPointer { data in
+                guard let t = times.baseAddress, let d = data.baseAddress else { return }
+                for h in hits {
+                    strata_prefetch(t + Int(h.slot))
+                    strata_prefetch(d + Int(h.slot))
+                }
+            }
+        }
     }
 
     /// The current position of `object`, or nil when it has none (or it expired).
@@ -100,6 +119,7 @@ extension Tracker {
 
     private static func append(_ found: ArraySlice<SlotHit>, _ ns: NamespaceState, to hits: inout [TrackedHit]) {
         hits.reserveCapacity(found.count)
+        prefetchRecords(of: found, ns)
         for h in found { hits.append(TrackedHit(position: ns.position(of: h), distanceMeters: h.distance)) }
     }
 
