@@ -96,6 +96,14 @@ public final class TrieReadTransaction: ReadTransaction {
         return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
     }
 
+    /// The snapshot's root node of `cf`: a published trie never changes,
+    /// and every commit that changes `cf` publishes a new root (the writer
+    /// copies the shared one). Throws like ``withValue(forKey:in:_:)``.
+    public func contentVersion(of cf: ColumnFamily) throws -> ContentVersion? {
+        try state.check()
+        return ContentVersion(token: try snapshot.trie(for: cf).root)
+    }
+
     /// A lazy cursor over `range`. Throws like ``withValue(forKey:in:_:)``.
     public func makeCursor(in cf: ColumnFamily, range: KeyRange, reverse: Bool) throws -> TrieStoreCursor {
         try state.check()
@@ -189,6 +197,19 @@ public final class TrieWriteTransaction: WriteTransaction {
     public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
         let trie = try run { try self.trie(for: cf) }
         return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
+    }
+
+    /// The base snapshot's root of `cf` while this transaction has not
+    /// written to `cf`; nil once it has, because its draft then changes in
+    /// place (its root keeps its identity from one write to the next).
+    public func contentVersion(of cf: ColumnFamily) throws -> ContentVersion? {
+        try run {
+            if drafts[cf.id] != nil {
+                try cf.checkLive()
+                return nil
+            }
+            return ContentVersion(token: try base.trie(for: cf).root)
+        }
     }
 
     /// A lazy cursor over the transaction's current contents of `range`. It
