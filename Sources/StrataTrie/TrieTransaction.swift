@@ -89,6 +89,14 @@ public final class TrieReadTransaction: ReadTransaction {
         return key.withUnsafeBytes { k in Trie.find(k, from: root)?._withUnsafeGuaranteedRef { $0.value } }
     }
 
+    /// The node's value arrays (shared, like ``get(_:in:)``), the walks of
+    /// the keys interleaved so that their memory reads overlap (see
+    /// `Trie+Batch.swift`). Throws like ``withValue(forKey:in:_:)``.
+    public func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?] {
+        try state.check()
+        return Trie.values(forKeys: keys, from: try root(for: cf))
+    }
+
     /// From the trie's subtree counts, visiting no keys. Throws like ``withValue(forKey:in:_:)``.
     public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
         try state.check()
@@ -191,6 +199,13 @@ public final class TrieWriteTransaction: WriteTransaction {
     public func get(_ key: [UInt8], in cf: ColumnFamily) throws -> [UInt8]? {
         let trie = try run { try self.trie(for: cf) }
         return key.withUnsafeBytes { k in trie.find(k)?._withUnsafeGuaranteedRef { $0.value } }
+    }
+
+    /// The value arrays (shared, like ``get(_:in:)``), seeing this
+    /// transaction's own writes; the walks interleaved as in a read transaction.
+    public func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?] {
+        let trie = try run { try self.trie(for: cf) }
+        return Trie.values(forKeys: keys, from: Unmanaged.passUnretained(trie.root))
     }
 
     /// From the trie's subtree counts, seeing this transaction's own writes.
