@@ -31,7 +31,10 @@ import Testing
         let second = try Database(store: store)
         try first.createCollection("c", indexes: ["a"])
         try first.write { tx in
-            _ = try tx.insert((0..<20).map { ["_id": .int32(Int32($0)), "a": .int32(Int32($0 % 3)), "b": .int32(Int32($0 % 4))] }, into: "c")
+            let records: [Document] = (0..<20).map { i in
+                ["_id": .int32(Int32(i)), "a": .int32(Int32(i % 3)), "b": .int32(Int32(i % 4))]
+            }
+            _ = try tx.insert(records, into: "c")
         }
         let aIs1: [Value] = [1, 4, 7, 10, 13, 16, 19]
         let bIs2: [Value] = [2, 6, 10, 14, 18]
