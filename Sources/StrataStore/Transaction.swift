@@ -36,6 +36,15 @@ public protocol ReadTransaction {
     /// subtree counts (the trie) answer without visiting the keys; the
     /// default counts them with a cursor.
     func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int
+
+    /// The version of `cf`'s contents this transaction sees, or nil when the
+    /// backend cannot tell. Equal versions mean equal contents, so a caller
+    /// may keep what it derived from them (a decoded catalog) and skip
+    /// reading them again. Backends whose snapshots are immutable objects
+    /// (the trie) return one; the default returns nil, and so must a backend
+    /// for contents a write transaction has changed in place. Throws
+    /// `notFound` for a dropped column family.
+    func contentVersion(of cf: ColumnFamily) throws -> ContentVersion?
 }
 
 /// A transaction that can also write. Its writes are visible to itself at once
@@ -105,6 +114,10 @@ extension ReadTransaction {
         while try cursor.next() { n += 1 }
         return n
     }
+
+    /// Nil: no version is known, so callers read. (The default of the requirement.)
+    @inlinable
+    public func contentVersion(of cf: ColumnFamily) throws -> ContentVersion? { nil }
 
     /// Calls `body` with the borrowed value stored under `key`, or nil.
     @inlinable

@@ -89,11 +89,27 @@ public final class TrieReadTransaction: ReadTransaction {
         return key.withUnsafeBytes { k in Trie.find(k, from: root)?._withUnsafeGuaranteedRef { $0.value } }
     }
 
+    /// The node's value arrays (shared, like ``get(_:in:)``), the walks of
+    /// the keys interleaved so that their memory reads overlap (see
+    /// `Trie+Batch.swift`). Throws like ``withValue(forKey:in:_:)``.
+    public func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?] {
+        try state.check()
+        return Trie.values(forKeys: keys, from: try root(for: cf))
+    }
+
     /// From the trie's subtree counts, visiting no keys. Throws like ``withValue(forKey:in:_:)``.
     public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
         try state.check()
         let trie = try snapshot.trie(for: cf)
         return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
+    }
+
+    /// The snapshot's root node of `cf`: a published trie never changes,
+    /// and every commit that changes `cf` publishes a new root (the writer
+    /// copies the shared one). Throws like ``withValue(forKey:in:_:)``.
+    public func contentVersion(of cf: ColumnFamily) throws -> ContentVersion? {
+        try state.check()
+        return ContentVersion(token: try snapshot.trie(for: cf).root)
     }
 
     /// A lazy cursor over `range`. Throws like ``withValue(forKey:in:_:)``.
@@ -185,10 +201,30 @@ public final class TrieWriteTransaction: WriteTransaction {
         return key.withUnsafeBytes { k in trie.find(k)?._withUnsafeGuaranteedRef { $0.value } }
     }
 
+    /// The value arrays (shared, like ``get(_:in:)``), seeing this
+    /// transaction's own writes; the walks interleaved as in a read transaction.
+    public func multiGet(_ keys: [[UInt8]], in cf: ColumnFamily) throws -> [[UInt8]?] {
+        let trie = try run { try self.trie(for: cf) }
+        return Trie.values(forKeys: keys, from: Unmanaged.passUnretained(trie.root))
+    }
+
     /// From the trie's subtree counts, seeing this transaction's own writes.
     public func count(withPrefix prefix: [UInt8], in cf: ColumnFamily) throws -> Int {
         let trie = try run { try self.trie(for: cf) }
         return prefix.withUnsafeBytes { trie.count(withPrefix: $0) }
+    }
+
+    /// The base snapshot's root of `cf` while this transaction has not
+    /// written to `cf`; nil once it has, because its draft then changes in
+    /// place (its root keeps its identity from one write to the next).
+    public func contentVersion(of cf: ColumnFamily) throws -> ContentVersion? {
+        try run {
+            if drafts[cf.id] != nil {
+                try cf.checkLive()
+                return nil
+            }
+            return ContentVersion(token: try base.trie(for: cf).root)
+        }
     }
 
     /// A lazy cursor over the transaction's current contents of `range`. It

@@ -76,6 +76,13 @@ struct TrieModelTests {
                 let counted = k.withUnsafeBytes { trie.count(withPrefix: $0) }
                 let expected = model.keys.filter { $0.starts(with: k) }.count
                 #expect(counted == expected, "seed \(seed) step \(step): count(withPrefix: \(hex(k)))")
+                // Batched lookups (interleaved walks): up to 40 keys, sorted
+                // or not, present, missing, prefixes of others, repeated.
+                var batch = (0..<Int(rng.next() % 40)).map { _ in Self.randomKey(&rng) }
+                if rng.next() % 2 == 0 { batch.sort { $0.lexicographicallyPrecedes($1) } }
+                if let first = batch.first { batch.append(first) }
+                let values = Trie.values(forKeys: batch, from: Unmanaged.passUnretained(trie.root))
+                #expect(values == batch.map { model[$0] }, "seed \(seed) step \(step): values(forKeys:)")
             default:
                 mutated = false
                 let lo = Self.randomBound(&rng)

@@ -83,6 +83,54 @@ struct TrieStoreTests {
         }
     }
 
+    @Test("content versions: equal while a column family is unchanged, new after each commit that changes it")
+    func contentVersions() throws {
+        try Self.withStores { (store) throws in
+            let a = try store.defaultColumnFamily()
+            let b = try store.createColumnFamily("b")
+            try store.write { txn in try txn.put([1], [1], in: a) }
+            let a1 = try store.read { try $0.contentVersion(of: a) }
+            let b1 = try store.read { try $0.contentVersion(of: b) }
+            #expect(a1 != nil && b1 != nil && a1 != b1)
+            #expect(try store.read { try $0.contentVersion(of: a) } == a1)
+            // A commit to `a` changes `a`'s version only.
+            try store.write { txn in try txn.put([2], [2], in: a) }
+            let a2 = try store.read { try $0.contentVersion(of: a) }
+            #expect(a2 != nil && a2 != a1)
+            #expect(try store.read { try $0.contentVersion(of: b) } == b1)
+            // A write transaction reports its base until it writes the family,
+            // then nil (its draft changes in place), and so does each later call.
+            try store.write { (txn) throws in
+                #expect(try txn.contentVersion(of: a) == a2)
+                try txn.put([3], [3], in: a)
+                #expect(try txn.contentVersion(of: a) == nil)
+                try txn.put([4], [4], in: a)
+                #expect(try txn.contentVersion(of: a) == nil)
+                #expect(try txn.contentVersion(of: b) == b1)
+            }
+            let a3 = try store.read { try $0.contentVersion(of: a) }
+            #expect(a3 != nil && a3 != a2 && a3 != a1)
+            // A rolled-back write and a write that changes nothing keep the version.
+            struct Boom: Error {}
+            #expect(throws: Boom.self) {
+                try store.write { (txn) throws in
+                    try txn.put([5], [5], in: a)
+                    throw Boom()
+                }
+            }
+            try store.write { txn in try txn.delete([99], in: a) }
+            #expect(try store.read { try $0.contentVersion(of: a) } == a3)
+            // A read that began before a commit keeps its snapshot's version.
+            try store.read { (old) throws in
+                try store.write { txn in try txn.put([6], [6], in: a) }
+                #expect(try old.contentVersion(of: a) == a3)
+                #expect(try store.read { try $0.contentVersion(of: a) } != a3)
+            }
+            try store.dropColumnFamily("b")
+            #expect(throws: StoreError.self) { try store.read { try $0.contentVersion(of: b) } }
+        }
+    }
+
     @Test("column families: create, list, drop, dropped handles are notFound")
     func columnFamilies() throws {
         try Self.withStores { (store) throws in

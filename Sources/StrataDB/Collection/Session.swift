@@ -20,20 +20,28 @@ struct Session<Txn: ReadTransaction> {
 
     /// The named collection. Throws `notFound` when there is none.
     func collection(_ name: String) throws -> CollectionHandle {
+        // An unchanged catalog is not read again (see `CatalogCache`).
+        let version = cache == nil ? nil : try txn.contentVersion(of: catalog)
+        if let version, let hit = cache?.handle(name, version: version) { return hit }
         let key = Catalog.key(name)
         var bytes: [UInt8]?
         if let hit = try txn.withValue(forKey: key, in: catalog, { stored -> CollectionHandle? in
             guard let stored else { return nil }
-            if let hit = cache?.handle(name, matching: stored) { return hit }
+            if let hit = cache?.handle(name, matching: stored) {
+                if version != nil { bytes = Array(stored) }
+                return hit
+            }
             bytes = Array(stored)
             return nil
         }) {
+            // The same bytes under a newer version: remember the version.
+            if let version, let bytes { cache?.store(name, bytes: bytes, version: version, handle: hit) }
             return hit
         }
         guard let bytes else { throw DatabaseError(.notFound, "no collection named \(name.debugDescription)") }
         let info = try CollectionInfo(document: Document(bson: bytes))
         let handle = CollectionHandle(info: info, cf: try resolve(info.columnFamily))
-        cache?.store(name, bytes: bytes, handle: handle)
+        cache?.store(name, bytes: bytes, version: version, handle: handle)
         return handle
     }
 

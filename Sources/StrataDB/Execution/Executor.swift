@@ -52,22 +52,31 @@ struct Executor<Txn: ReadTransaction> {
             // One value: its entries are already in `_id` order and distinct,
             // so records are read as the entries stream by, and a limit stops early.
             let prefixLength = KeyLayout.indexPrefix(field: scan.field).count
-            var loader = RecordLoader()
             var cursor = try txn.makeCursor(in: cf, range: scan.ranges[0], reverse: false)
-            while try cursor.next() {
-                let raw: RawDocument
-                if plan.covered {
+            if plan.covered {
+                while try cursor.next() {
                     // The entry's own array where the store shares it (the trie).
-                    raw = try RawDocument(bytes: cursor.value())
-                } else {
-                    guard
-                        let record = try cursor.withEntry({ key, _ in
-                            try loader.load(KeyLayout.indexEntryID(key, prefixLength: prefixLength), txn: txn, cf: cf)
-                        })
-                    else { continue }
-                    raw = record
+                    let raw = try RawDocument(bytes: cursor.value())
+                    if try plan.filter.matches(raw), try !body(raw) { return }
                 }
-                if try plan.filter.matches(raw), try !body(raw) { return }
+                return
+            }
+            // The records are read a batch of ids at a time (one multi-get).
+            var batch = RecordBatch()
+            var more = true
+            while more {
+                while batch.count < batch.capacity {
+                    guard try cursor.next() else {
+                        more = false
+                        break
+                    }
+                    try cursor.withEntry { key, _ in
+                        batch.append(try KeyLayout.indexEntryID(key, prefixLength: prefixLength))
+                    }
+                }
+                guard try batch.load(txn: txn, cf: cf, { raw in try !plan.filter.matches(raw) || body(raw) }) else {
+                    return
+                }
             }
         case .indexScan(let scan) where plan.covered:
             // Entry values in `_id` order (a scalar index has one entry per record).
@@ -85,13 +94,16 @@ struct Executor<Txn: ReadTransaction> {
                 if try plan.filter.matches(raw), try !body(raw) { return }
             }
         default:
-            var loader = RecordLoader()
+            var batch = RecordBatch()
             for encodedID in try candidateIDs(plan.source) {
-                guard let raw = try encodedID.withUnsafeBytes({ try loader.load($0, txn: txn, cf: cf) }) else {
-                    continue
+                encodedID.withUnsafeBytes { batch.append($0) }
+                if batch.count == batch.capacity {
+                    guard try batch.load(txn: txn, cf: cf, { raw in try !plan.filter.matches(raw) || body(raw) }) else {
+                        return
+                    }
                 }
-                if try plan.filter.matches(raw), try !body(raw) { return }
             }
+            _ = try batch.load(txn: txn, cf: cf) { raw in try !plan.filter.matches(raw) || body(raw) }
         }
     }
 
@@ -187,6 +199,46 @@ struct RecordLoader {
         key.append(contentsOf: encodedID)
         guard let bytes = try txn.get(key, in: cf) else { return nil }
         return try RawDocument(storedBytes: bytes)
+    }
+}
+
+/// Reads records a batch of encoded ids at a time with one
+/// ``ReadTransaction/multiGet(_:in:)``, so a backend can overlap the reads
+/// (the trie interleaves its walks). The keys `d:<id>` are built in arrays
+/// reused from batch to batch. Batches start small and double up to 64, so
+/// a query that stops early (a limit) reads few records it does not use.
+struct RecordBatch {
+    private var keys: [[UInt8]] = []
+    private(set) var count = 0
+    private(set) var capacity = 8
+
+    /// Adds the record with this encoded id; call ``load(txn:cf:_:)`` when full.
+    mutating func append(_ encodedID: UnsafeRawBufferPointer) {
+        if count == keys.count {
+            keys.append(KeyLayout.recordPrefix + encodedID)
+        } else {
+            keys[count].removeSubrange(KeyLayout.recordPrefix.count...)
+            keys[count].append(contentsOf: encodedID)
+        }
+        count += 1
+    }
+
+    /// Reads the batch's records and hands each present one to `body`, in
+    /// order, until it returns false; empties the batch. Returns false when
+    /// `body` did.
+    mutating func load(txn: some ReadTransaction, cf: ColumnFamily, _ body: (RawDocument) throws -> Bool) throws
+        -> Bool
+    {
+        guard count > 0 else { return true }
+        if count < keys.count { keys.removeSubrange(count...) }
+        let values = try txn.multiGet(keys, in: cf)
+        count = 0
+        capacity = min(capacity * 2, 64)
+        for value in values {
+            guard let value else { continue }
+            if try !body(try RawDocument(storedBytes: value)) { return false }
+        }
+        return true
     }
 }
 
