@@ -232,17 +232,56 @@ final class NodePool {
 }
 
 /// The pool's arrays. On Linux an array of 2 MiB or more is an anonymous
-/// mapping marked for transparent huge pages, so that a search over a large
-/// tree, which lands on a different leaf block each time, pays a TLB miss
-/// per 2 MiB rather than per 4 KiB (on a machine where THP is `madvise`-only
-/// the hint is what turns it on), and it grows with `mremap`, which moves
-/// pages instead of copying them: a doubling array then touches no memory
-/// twice. Fresh pages are slow to touch in a VM; in an insert profile of a
-/// million points, zeroing them was 18 % of the time before this. Smaller
-/// arrays, and every array elsewhere, come from `malloc`. None of it changes
-/// any result.
+/// mapping that grows with `mremap`, which moves pages instead of copying
+/// them, so a doubling array touches no memory twice: fresh pages are slow
+/// to touch in a VM, and in an insert profile of a million points zeroing
+/// them was 18 % of the time before this. Smaller arrays, and every array
+/// elsewhere, come from `malloc`. A freed mapping is kept for the next tree,
+/// up to `spareLimit` bytes in all, as `malloc` keeps freed memory; without
+/// that every tree built in a process (a benchmark's every iteration, a
+/// tracker's every reopened namespace) would fault in its pages afresh. Pool
+/// memory is always written before it is read, so a reused mapping's old
+/// contents never show. None of it changes any result. (Transparent huge
+/// pages, `MADV_HUGEPAGE`, were tried: queries did not measurably gain, and
+/// a bulk load of a million points lost about 10 % to faulting 2 MiB pages.)
 enum PoolMemory {
     static let hugePage = 2 << 20
+
+    #if os(Linux)
+        /// Freed mappings (address, length), for reuse.
+        private static let spares = Locked<[(address: UInt, length: Int)]>([])
+        static let spareLimit = 256 << 20
+
+        /// The smallest kept mapping of at least `length` bytes, cut down to
+        /// `length` (a shrinking `mremap` never moves), or nil.
+        private static func takeSpare(_ length: Int) -> UnsafeMutableRawPointer? {
+            spares.withLock { list -> UnsafeMutableRawPointer? in
+                var best = -1
+                for (i, spare) in list.enumerated()
+                where spare.length >= length && (best < 0 || spare.length < list[best].length) {
+                    best = i
+                }
+                guard best >= 0 else { return nil }
+                let spare = list.remove(at: best)
+                guard let mapping = UnsafeMutableRawPointer(bitPattern: spare.address) else { return nil }
+                if spare.length > length && strata_remap(mapping, spare.length, length) == nil {
+                    _ = munmap(mapping, spare.length)
+                    return nil
+                }
+                return mapping
+            }
+        }
+
+        /// Keeps a freed mapping while the kept ones stay within `spareLimit`, else unmaps it.
+        private static func keepSpare(_ mapping: UnsafeMutableRawPointer, length: Int) {
+            let kept = spares.withLock { list -> Bool in
+                guard list.reduce(0, { $0 + $1.length }) + length <= spareLimit else { return false }
+                list.append((UInt(bitPattern: mapping), length))
+                return true
+            }
+            if !kept { _ = munmap(mapping, length) }
+        }
+    #endif
 
     /// Whether an array of `bytes` is a mapping (else it is from `malloc`).
     @inline(__always)
@@ -263,9 +302,9 @@ enum PoolMemory {
         #if os(Linux)
             if isMapped(size) {
                 let length = rounded(size)
+                if let spare = takeSpare(length) { return spare.bindMemory(to: T.self, capacity: count) }
                 let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                 if let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) {
-                    _ = madvise(mapped, length, MADV_HUGEPAGE)
                     return mapped.bindMemory(to: T.self, capacity: count)
                 }
                 fatalError("R*-tree: cannot map \(length) bytes (errno \(errno))")
@@ -284,9 +323,6 @@ enum PoolMemory {
         if isMapped(oldSize) {
             let newLength = rounded(bytes(T.self, newCount))
             if let moved = strata_remap(p, rounded(oldSize), newLength) {
-                #if os(Linux)
-                    _ = madvise(moved, newLength, MADV_HUGEPAGE)
-                #endif
                 return moved.bindMemory(to: T.self, capacity: newCount)
             }
         }
@@ -300,7 +336,7 @@ enum PoolMemory {
         let size = bytes(T.self, count)
         #if os(Linux)
             if isMapped(size) {
-                _ = munmap(p, rounded(size))
+                keepSpare(UnsafeMutableRawPointer(p), length: rounded(size))
                 return
             }
         #endif
