@@ -55,26 +55,7 @@ extension Trie {
         let n = key.count
         var offset = probe.start
         // The node's segment; its first byte matched in the parent (the root's is empty).
-        let matched = probe.node._withUnsafeGuaranteedRef { c -> Bool in
-            c.withUnsafeMutablePointerToHeader { h in
-                let length = h.pointee.segmentLength
-                guard n - offset >= length else { return false }
-                if length > 1 {
-                    let same = c.withSegment { s -> Bool in
-                        var k = 1
-                        while k < length {
-                            if s[k] != key[offset + k] { return false }
-                            k += 1
-                        }
-                        return true
-                    }
-                    guard same else { return false }
-                }
-                offset += length
-                return true
-            }
-        }
-        guard matched else {
+        guard Trie.consumeSegment(of: probe.node, from: key, at: &offset) else {
             probe.state = 2
             return 2
         }

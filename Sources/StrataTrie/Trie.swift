@@ -397,32 +397,42 @@ struct Trie {
                 let (i, found) = parent.childIndex(byte)
                 guard found else { return nil }
                 let child = parent.unretainedChild(i)
-                let matched = child._withUnsafeGuaranteedRef { c -> Bool in
-                    c.withUnsafeMutablePointerToHeader { h in
-                        let length = h.pointee.segmentLength
-                        guard n - offset >= length else { return false }
-                        if length > 1 {
-                            // The first byte matched already.
-                            let same = c.withSegment { s -> Bool in
-                                var k = 1
-                                while k < length {
-                                    if s[k] != key[offset + k] { return false }
-                                    k += 1
-                                }
-                                return true
-                            }
-                            guard same else { return false }
-                        }
-                        offset += length
-                        return true
-                    }
-                }
-                return matched ? child : nil
+                return consumeSegment(of: child, from: key, at: &offset) ? child : nil
             }
             guard let next else { return nil }
             node = next
         }
         return node
+    }
+
+    /// Whether `key` continues at `offset` with `node`'s whole segment, whose
+    /// first byte is known to match (it chose `node` in the parent; the
+    /// root's segment is empty); if so, moves `offset` past the segment.
+    /// Reads the node in place, retaining nothing.
+    @inline(__always)
+    static func consumeSegment(
+        of node: Unmanaged<Node>, from key: UnsafeRawBufferPointer, at offset: inout Int
+    ) -> Bool {
+        node._withUnsafeGuaranteedRef { c -> Bool in
+            c.withUnsafeMutablePointerToHeader { h in
+                let length = h.pointee.segmentLength
+                guard key.count - offset >= length else { return false }
+                if length > 1 {
+                    let start = offset
+                    let same = c.withSegment { s -> Bool in
+                        var k = 1
+                        while k < length {
+                            if s[k] != key[start + k] { return false }
+                            k += 1
+                        }
+                        return true
+                    }
+                    guard same else { return false }
+                }
+                offset += length
+                return true
+            }
+        }
     }
 
     /// The number of keys that start with `prefix`, from the subtree counts:
