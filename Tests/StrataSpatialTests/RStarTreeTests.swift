@@ -205,6 +205,34 @@ struct RStarTreeTests {
         }
     }
 
+    /// The bulk load's bucket sort must give exactly the order of a
+    /// comparison sort on (key, other key, index), on spread, clustered,
+    /// tied and tiny inputs; a wrong order would still build a sound tree,
+    /// only a worse one, so the invariant checks cannot see it.
+    @Test("tile sort orders items as the comparison sort does", arguments: [false, true])
+    func tileSortMatchesComparisonSort(byY: Bool) {
+        var rng = SplitMix64(seed: 41)
+        for n in [0, 1, 2, 31, 32, 33, 100, 1_000, 20_000] {
+            for shape in 0..<4 {
+                var items: [RStarTree.TileItem] = (0..<n).map { i in
+                    let (x, y): (Double, Double)
+                    switch shape {
+                    case 0: (x, y) = (rng.point().longitude, rng.point().latitude)
+                    case 1: (x, y) = (Double(rng.next() % 7), Double(rng.next() % 5))  // many ties
+                    case 2: (x, y) = (1e-9 * Double(rng.next() % 1000), 3)  // one tight cluster
+                    default: (x, y) = (i % 50 == 0 ? 1e12 : Double(i % 3), -Double(i))  // outliers
+                    }
+                    return RStarTree.TileItem(x: x, y: y, index: Int32(i))
+                }
+                items.shuffle(using: &rng)
+                let expected = items.sorted { TileSort.precedes($0, $1, byY: byY) }
+                items.withUnsafeMutableBufferPointer { TileSort.sort($0, byY: byY) }
+                let wrong = items.indices.first { items[$0].index != expected[$0].index }
+                #expect(wrong == nil, "n = \(n), shape \(shape), byY \(byY): first wrong position")
+            }
+        }
+    }
+
     @Test func bulkLoadRejectsDuplicateIDsAndKeepsTheTree() throws {
         let tree = RStarTree()
         try tree.insert(id: "keep", point: GeoPoint(latitude: 1, longitude: 1))
