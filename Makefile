@@ -20,9 +20,16 @@ release: deps
 	$(SWIFT) build -c release
 
 ## The fast tests: every module, the conformance suite on every backend.
+## A failing run ends by listing its failures again (with what they
+## recorded), since a CI log often keeps only its last lines.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@mkdir -p .build
+	@status=0; $(SWIFT) test --skip-build 2>&1 | tee .build/test-output.txt || status=$$?; \
+	if [ $$status -ne 0 ]; then \
+		echo "== make test failed ($$status); the failures, from .build/test-output.txt:"; \
+		grep -E -A3 "^✘|Fatal error:|Crashed|[Ss]ignal [0-9]" .build/test-output.txt | cut -c1-400 | head -80; \
+	fi; exit $$status
 
 ## The trie backend alone, as on a machine without the C libraries.
 test-trie-only:
