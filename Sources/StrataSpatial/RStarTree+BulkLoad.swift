@@ -197,12 +197,15 @@ enum TileSort {
         @inline(__always) func key(_ item: Item) -> Double { byY ? item.y : item.x }
         var low = Double.infinity
         var high = -Double.infinity
+        var unordered = false
         for item in items {
-            low = min(low, key(item))
-            high = max(high, key(item))
+            let k = key(item)
+            unordered = unordered || k.isNaN
+            low = min(low, k)
+            high = max(high, k)
         }
         // Non-finite keys (none in a valid tree) or all keys equal: sort directly.
-        guard low.isFinite, high.isFinite, high > low else {
+        guard !unordered, low.isFinite, high.isFinite, high > low else {
             comparisonSort(items, byY: byY)
             return
         }
