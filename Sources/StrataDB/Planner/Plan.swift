@@ -85,9 +85,9 @@ struct Plan: Sendable {
             node.append("insteadOf", .document(Self.explain(.indexScan(choice.rejected))))
             node.append("candidates", .int64(Int64(choice.candidates)))
             node.append("records", .int64(Int64(choice.records)))
-            node.append(
-                "reason",
-                .string("the index would read more than 1 in \(Planner.candidateCost) records; a scan costs less"))
+            let share = Int(100 / Planner.candidateCost)
+            let reason = "the index would read more than \(share) % of the records; a scan costs less"
+            node.append("reason", .string(reason))
         }
         if covered, case .indexScan(let s) = source {
             node = ["stage": "Covered", "index": .string(s.field), "input": .document(node)]

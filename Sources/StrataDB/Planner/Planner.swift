@@ -18,9 +18,10 @@ enum Planner {
     /// root-to-leaf read of its record; a scan steps to the next leaf, with
     /// the next records' nodes and bytes already hinted into cache. Measured
     /// on the trie at 100k records (docs/perf-documents.md, round 4): about
-    /// 0.95 µs a candidate of `status_eq` against about 0.3 µs a scanned
-    /// record, the filter included.
-    static let candidateCost = 3
+    /// 1.1 µs a candidate of `status_eq` through the index against about
+    /// 0.45 µs a record for a scan with the same filter, so the two break
+    /// even near 40 % of the collection.
+    static let candidateCost = 2.5
 
     /// Collections with fewer records keep the plan the filter's shape
     /// suggests: either plan takes microseconds there, and explain stays as
@@ -28,8 +29,8 @@ enum Planner {
     static let costChoiceMinimum = 1_000
 
     /// The plan with its equality index scan replaced by a full scan when the
-    /// index would read more than one record in ``candidateCost``: then
-    /// reading every record costs less. `count` gives the number of keys
+    /// index would read more than one record in ``candidateCost`` (40 %):
+    /// then reading every record costs less. `count` gives the number of keys
     /// with a prefix; call this only where that is cheap
     /// (``StoreCapabilities/countedPrefixes``).
     ///
@@ -52,7 +53,7 @@ enum Planner {
         guard records >= costChoiceMinimum else { return plan }
         var candidates = 0
         for prefix in prefixes { candidates += try count(prefix) }
-        guard candidates * candidateCost > records else { return plan }
+        guard Double(candidates) * candidateCost > Double(records) else { return plan }
         var chosen = plan
         chosen.source = .scan
         chosen.scanChoice = ScanChoice(rejected: scan, candidates: candidates, records: records)
