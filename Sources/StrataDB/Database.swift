@@ -51,7 +51,8 @@ public final class Database<S: Store>: Sendable {
 
     private func session<T: ReadTransaction>(_ txn: T) -> Session<T> {
         Session(
-            txn: txn, catalog: catalog, resolve: { [store] in try store.columnFamily($0) }, cache: catalogCache)
+            txn: txn, catalog: catalog, resolve: { [store] in try store.columnFamily($0) }, cache: catalogCache,
+            countsPrefixes: store.capabilities.contains(.countedPrefixes))
     }
 
     /// Creates a collection, with indexes on `indexes`.

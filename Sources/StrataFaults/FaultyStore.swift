@@ -33,7 +33,9 @@ public final class FaultyStore<Base: Store>: Store {
     }
 
     public var backendName: String { base.backendName }
-    public var capabilities: StoreCapabilities { base.capabilities }
+    /// The base's, less ``StoreCapabilities/countedPrefixes``: the decorator's
+    /// transactions count prefixes with a cursor (the protocol's default).
+    public var capabilities: StoreCapabilities { base.capabilities.subtracting(.countedPrefixes) }
     public var options: StoreOptions { base.options }
     /// How many faults have fired so far.
     public var injectedFaults: Int { injected.load(ordering: .relaxed) }

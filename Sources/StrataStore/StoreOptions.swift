@@ -57,4 +57,9 @@ public struct StoreCapabilities: OptionSet, Sendable, Hashable {
     public static let inMemory = StoreCapabilities(rawValue: 1 << 3)
     /// Delete-range is native rather than a scan and delete.
     public static let nativeDeleteRange = StoreCapabilities(rawValue: 1 << 4)
+    /// ``ReadTransaction/count(withPrefix:in:)`` answers from stored counts
+    /// (the trie's subtree counts) without visiting the keys, so a caller may
+    /// ask it freely: the document planner weighs an index against a scan
+    /// with it. Without this the count visits every key it counts.
+    public static let countedPrefixes = StoreCapabilities(rawValue: 1 << 5)
 }

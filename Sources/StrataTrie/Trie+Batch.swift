@@ -63,7 +63,7 @@ extension Trie {
             // Found: fetch the value array's header and the record's first lines.
             probe.node._withUnsafeGuaranteedRef { c in
                 c.withUnsafeMutablePointerToHeader { h in
-                    let storage = UnsafeRawPointer(h).load(fromByteOffset: Node.valueOffset, as: UnsafeRawPointer?.self)
+                    let storage = Node.valueStorage(h)
                     if let storage {
                         strata_prefetch(storage)
                         strata_prefetch(storage + 64)

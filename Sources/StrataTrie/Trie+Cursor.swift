@@ -119,10 +119,18 @@ struct TrieCursor {
                 stack.append(Frame(node: child, next: -1))
             case .pop(let length):
                 stack.removeLast()
-                key.removeLast(length)
+                dropKeySuffix(length)
             }
         }
         return finish()
+    }
+
+    /// Removes the last `length` bytes of `key`. Segments are mostly a byte
+    /// or two long, and one `removeLast()` per byte costs less than the
+    /// generic `removeLast(_:)` (a `replaceSubrange`).
+    @inline(__always)
+    private mutating func dropKeySuffix(_ length: Int) {
+        for _ in 0..<length { key.removeLast() }
     }
 
     private mutating func stepReverse() -> Bool {
@@ -155,7 +163,7 @@ struct TrieCursor {
                 stack.append(Frame(node: child, next: childCount - 1))
             case .pop(let length):
                 stack.removeLast()
-                key.removeLast(length)
+                dropKeySuffix(length)
             }
         }
         return finish()

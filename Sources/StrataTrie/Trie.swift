@@ -116,15 +116,14 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
         try withUnsafeMutablePointerToHeader { h in
             let length = h.pointee.segmentLength
             if length <= Node.inlineSegmentCapacity {
-                let start = UnsafeMutableRawPointer(h) + Node.inlineSegmentOffset
-                return try body(UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: length))
+                return try withUnsafeMutablePointer(to: &h.pointee.inlineSegment) { inline in
+                    let start = UnsafeRawPointer(inline).assumingMemoryBound(to: UInt8.self)
+                    return try body(UnsafeBufferPointer(start: start, count: length))
+                }
             }
             return try h.pointee.longSegment!.withUnsafeBufferPointer(body)
         }
     }
-
-    /// Where `inlineSegment` lies in the header.
-    static let inlineSegmentOffset = MemoryLayout<NodeHeader>.offset(of: \.inlineSegment)!
 
     deinit {
         _ = withUnsafeMutablePointers { h, e in e.deinitialize(count: Int(h.pointee.childCount)) }
@@ -135,28 +134,32 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
         get { withSegment { Array($0) } }
         set { newValue.withUnsafeBytes { setSegment($0) } }
     }
+    // The accessors below go through `withUnsafeMutablePointerToHeader`, not
+    // `ManagedBuffer.header`: that is a class's stored property, so each use
+    // of it would begin and end a dynamic exclusivity access (a call and a
+    // thread-local set per read, on every level of every walk and step).
     var value: [UInt8]? {
-        get { header.value }
-        set { header.value = newValue }
+        get { withUnsafeMutablePointerToHeader { $0.pointee.value } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.value = newValue } }
     }
     /// `firstBytes[i] == children[i].segment[0]`. Setting it repacks the
     /// lookup words; it must keep paralleling the children.
     var firstBytes: [UInt8] {
-        get { header.firstBytes }
+        get { withUnsafeMutablePointerToHeader { $0.pointee.firstBytes } }
         set {
-            header.firstBytes = newValue
+            withUnsafeMutablePointerToHeader { $0.pointee.firstBytes = newValue }
             packFirstBytes()
         }
     }
     var count: Int {
-        get { header.count }
-        set { header.count = newValue }
+        get { withUnsafeMutablePointerToHeader { $0.pointee.count } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.count = newValue } }
     }
-    var segmentLength: Int { header.segmentLength }
+    var segmentLength: Int { withUnsafeMutablePointerToHeader { $0.pointee.segmentLength } }
     /// Whether the node holds a value (read in place, retaining nothing).
     @inline(__always)
     var hasValue: Bool { withUnsafeMutablePointerToHeader { $0.pointee.value != nil } }
-    var childCount: Int { Int(header.childCount) }
+    var childCount: Int { withUnsafeMutablePointerToHeader { Int($0.pointee.childCount) } }
 
     /// The children, ascending by first byte (a view; it holds the node).
     var children: Children { Children(node: self) }
@@ -198,8 +201,7 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
                     next.withUnsafeMutablePointerToHeader { h in
                         // The value array's storage object (nil is 0): its
                         // header and the first bytes of the record.
-                        let storage = UnsafeRawPointer(h).load(
-                            fromByteOffset: Node.valueOffset, as: UnsafeRawPointer?.self)
+                        let storage = Node.valueStorage(h)
                         if let storage { strata_prefetch(storage + 32) }
                     }
                 }
@@ -207,8 +209,12 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
         }
     }
 
-    /// Where `value` lies in the header.
-    static let valueOffset = MemoryLayout<NodeHeader>.offset(of: \.value)!
+    /// The address of the value array's storage object (nil when there is
+    /// no value), read from the header without retaining it.
+    @inline(__always)
+    static func valueStorage(_ h: UnsafeMutablePointer<NodeHeader>) -> UnsafeRawPointer? {
+        withUnsafeMutablePointer(to: &h.pointee.value) { UnsafeRawPointer($0).load(as: UnsafeRawPointer?.self) }
+    }
 
     /// Child `i`, not retained: valid while this node is.
     @inline(__always)

@@ -30,7 +30,7 @@ public final class TrieStore: Store, @unchecked Sendable {
     public static let descriptor = BackendDescriptor(
         name: "trie",
         summary: "persistent path-copying radix trie in memory; write-ahead log and checkpoints when given a path",
-        capabilities: [.zeroCopyReads, .inMemory, .persistent],
+        capabilities: [.zeroCopyReads, .inMemory, .persistent, .countedPrefixes],
         version: { "format \(TrieStore.formatVersion)" },
         open: { try TrieStore(options: $0) }
     )
@@ -68,7 +68,7 @@ public final class TrieStore: Store, @unchecked Sendable {
             tries[family.id] = trie
         }
         if let path = options.path {
-            capabilities = [.zeroCopyReads, .inMemory, .persistent]
+            capabilities = [.zeroCopyReads, .inMemory, .persistent, .countedPrefixes]
             let opened = try Durability.open(
                 directory: path, createIfMissing: options.createIfMissing, thresholdBytes: checkpointMB << 20
             )
@@ -76,7 +76,7 @@ public final class TrieStore: Store, @unchecked Sendable {
             sequence = opened.sequence
             for (name, trie) in opened.families.sorted(by: { $0.key < $1.key }) { add(name, trie) }
         } else {
-            capabilities = [.zeroCopyReads, .inMemory]
+            capabilities = [.zeroCopyReads, .inMemory, .countedPrefixes]
         }
         if families[ColumnFamily.defaultName] == nil { add(ColumnFamily.defaultName, Trie()) }
         nextFamilyID = nextID

@@ -25,6 +25,7 @@ struct Backends: ParsableCommand {
         if c.contains(.zeroCopyReads) { parts.append("zero-copy") }
         if c.contains(.optimisticWrites) { parts.append("optimistic") }
         if c.contains(.nativeDeleteRange) { parts.append("delete-range") }
+        if c.contains(.countedPrefixes) { parts.append("counted-prefixes") }
         return parts.joined(separator: ",")
     }
 }

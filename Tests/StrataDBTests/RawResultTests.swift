@@ -79,4 +79,37 @@ import Testing
             }
         }
     }
+
+    /// A result set grows its buffer many times over; its records stay in
+    /// order and intact, outlive the result set that held them (as copies),
+    /// and dropping result sets releases each record once: the store's own
+    /// arrays (shared on the trie) stay readable for later queries.
+    @Test(arguments: backends) func largeResultSetsKeepTheirRecordsAndReleaseThemOnce(backend: String) throws {
+        try withStore(backend) { try largeResults($0) }
+    }
+
+    func largeResults(_ store: some Store) throws {
+        do {
+            let db = try Database(store: store)
+            try db.createCollection("c")
+            let n = 1_000
+            let records: [Document] = (0..<n).map { ["_id": .int32(Int32($0)), "v": .int32(Int32($0 * 3))] }
+            _ = try db.write { tx in try tx.insert(records, into: "c") }
+            var kept: [RawDocument] = []
+            for round in 0..<5 {
+                let results = try db.read { tx in try tx.findRaw(Query(), in: "c") }
+                #expect(results.count == n)
+                #expect(results.records.count == n)
+                for (i, raw) in results.enumerated() where i % 97 == 0 || i == n - 1 {
+                    #expect(try raw.value(forKey: "v")?.decode() == .int32(Int32(i * 3)), "round \(round) record \(i)")
+                }
+                if round == 0 { kept = results.records }
+                let empty = try db.read { tx in try tx.findRaw(Query(filter: ["v": -1]), in: "c") }
+                #expect(empty.isEmpty && empty.records.isEmpty)
+            }
+            #expect(kept.count == n)
+            #expect(try kept.last?.decode() == ["_id": .int32(Int32(n - 1)), "v": .int32(Int32((n - 1) * 3))])
+            #expect(try db.read { tx in try tx.find(Query(), in: "c") }.count == n)
+        }
+    }
 }

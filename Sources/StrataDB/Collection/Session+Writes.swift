@@ -86,7 +86,7 @@ extension Session where Txn: WriteTransaction {
     ) throws -> UpdateResult {
         var c = try collection(name)
         let before = c.info
-        let plan = Planner.plan(try Query(filter: filter, take: many ? nil : 1), for: c.info, hint: .automatic)
+        let plan = try self.plan(try Query(filter: filter, take: many ? nil : 1), for: c, hint: .automatic)
         var targets: [Document] = []
         try Executor(session: self, collection: c, plan: plan).run { raw in
             targets.append(try raw.decode())
@@ -110,7 +110,7 @@ extension Session where Txn: WriteTransaction {
 
     func delete(_ filter: Filter, in name: String, many: Bool) throws -> Int {
         let c = try collection(name)
-        let plan = Planner.plan(try Query(filter: filter, take: many ? nil : 1), for: c.info, hint: .automatic)
+        let plan = try self.plan(try Query(filter: filter, take: many ? nil : 1), for: c, hint: .automatic)
         var targets: [Document] = []
         try Executor(session: self, collection: c, plan: plan).run { raw in
             targets.append(try raw.decode())

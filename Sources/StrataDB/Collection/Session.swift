@@ -17,6 +17,9 @@ struct Session<Txn: ReadTransaction> {
     let resolve: (String) throws -> ColumnFamily
     /// Decoded catalog entries shared by the database's transactions.
     var cache: CatalogCache? = nil
+    /// Whether the store counts prefixes without visiting keys
+    /// (``StoreCapabilities/countedPrefixes``), so plans may be weighed.
+    var countsPrefixes = false
 
     /// The named collection. Throws `notFound` when there is none.
     func collection(_ name: String) throws -> CollectionHandle {
@@ -55,10 +58,18 @@ struct Session<Txn: ReadTransaction> {
         return try RawDocument(storedBytes: bytes)
     }
 
+    /// The plan for `query`: the planner's, weighed against a full scan
+    /// where the store's counts are cheap (``Planner/preferringScan(_:count:)``).
+    func plan(_ query: Query, for c: CollectionHandle, hint: QueryHint) throws -> Plan {
+        let plan = Planner.plan(query, for: c.info, hint: hint)
+        guard countsPrefixes else { return plan }
+        return try Planner.preferringScan(plan) { try txn.count(withPrefix: $0, in: c.cf) }
+    }
+
     /// Plans `query` and hands each result record to `body`, in order.
     private func run(_ query: Query, in name: String, hint: QueryHint, _ body: (RawDocument) throws -> Void) throws {
         let c = try collection(name)
-        let plan = Planner.plan(query, for: c.info, hint: hint)
+        let plan = try self.plan(query, for: c, hint: hint)
         try Executor(session: self, collection: c, plan: plan).run { raw in
             try body(raw)
             return true
@@ -68,11 +79,11 @@ struct Session<Txn: ReadTransaction> {
     /// The results as raw records (projected to the columns byte for byte
     /// where they are top-level), decoded by no one.
     func findRaw(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> ResultSet {
-        var out: [RawDocument] = []
+        var out = RecordBuffer.Builder()
         try run(query, in: name, hint: hint) { raw in
             out.append(try query.columns.map { cols throws in try Projection.applyRaw(cols, to: raw) } ?? raw)
         }
-        return ResultSet(records: out)
+        return ResultSet(out)
     }
 
     /// The results decoded: the same records as ``findRaw(_:in:hint:)``,
@@ -103,7 +114,7 @@ struct Session<Txn: ReadTransaction> {
         // subtree counts, without visiting them).
         if case .all = filter { return try txn.count(withPrefix: KeyLayout.recordPrefix, in: c.cf) }
         // No columns: a filter on one indexed field is counted from the index alone.
-        let plan = Planner.plan(try Query(filter: filter, columns: []), for: c.info, hint: .automatic)
+        let plan = try self.plan(try Query(filter: filter, columns: []), for: c, hint: .automatic)
         var n = 0
         try Executor(session: self, collection: c, plan: plan).run { _ in
             n += 1
@@ -115,7 +126,7 @@ struct Session<Txn: ReadTransaction> {
     func distinct(_ field: String, filter: Filter, in name: String) throws -> [Value] {
         let path = try FieldPath(field)
         let c = try collection(name)
-        let plan = Planner.plan(try Query(filter: filter, columns: [path]), for: c.info, hint: .automatic)
+        let plan = try self.plan(try Query(filter: filter, columns: [path]), for: c, hint: .automatic)
         var seen = Set<[UInt8]>()
         var out: [Value] = []
         try Executor(session: self, collection: c, plan: plan).run { raw in
@@ -129,6 +140,6 @@ struct Session<Txn: ReadTransaction> {
     }
 
     func explain(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> Document {
-        Planner.plan(query, for: try collection(name).info, hint: hint).explain()
+        try self.plan(query, for: try collection(name), hint: hint).explain()
     }
 }

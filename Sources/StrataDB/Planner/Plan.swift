@@ -37,6 +37,19 @@ struct IndexScan: Sendable {
     var reverse = false
 }
 
+/// Why a plan reads every record although an index could narrow the
+/// candidates: its equality scan would have read too large a share of the
+/// collection (``Planner/preferringScan(_:count:)``). Explain shows it on the
+/// `Scan` stage.
+struct ScanChoice: Sendable {
+    /// The index scan the filter's shape suggested.
+    var rejected: IndexScan
+    /// The index entries in its ranges: what it would have read (the store's counts).
+    var candidates: Int
+    /// The records in the collection.
+    var records: Int
+}
+
 /// A chosen plan:
 ///
 ///     Projection ← Limit ← Skip ← Sort (top-k when limited) ← Filter ← ReadRecord ← source
@@ -56,6 +69,8 @@ struct Plan: Sendable {
     /// Whether index entries stand in for the records (``Planner/covers(_:info:)``):
     /// the source's entry values are filtered, sorted and projected instead.
     var covered = false
+    /// Set when the source is a scan the planner chose over an index by cost.
+    var scanChoice: ScanChoice? = nil
 
     /// Whether the source delivers records in the sort's order (group by group).
     var indexOrdered: Bool {
@@ -66,6 +81,14 @@ struct Plan: Sendable {
     /// The plan tree as a document: `{"stage": "Limit", "take": 5, "input": {…}}`.
     func explain() -> Document {
         var node = Self.explain(source)
+        if case .scan = source, let choice = scanChoice {
+            node.append("insteadOf", .document(Self.explain(.indexScan(choice.rejected))))
+            node.append("candidates", .int64(Int64(choice.candidates)))
+            node.append("records", .int64(Int64(choice.records)))
+            let share = Int(100 / Planner.candidateCost)
+            let reason = "the index would read more than \(share) % of the records; a scan costs less"
+            node.append("reason", .string(reason))
+        }
         if covered, case .indexScan(let s) = source {
             node = ["stage": "Covered", "index": .string(s.field), "input": .document(node)]
         } else {
