@@ -72,7 +72,7 @@ let package = Package(
         // Layers above the seam.
         .target(name: "StrataDocument"),
         .target(name: "StrataQuery", dependencies: ["StrataDocument"]),
-        .target(name: "StrataDB", dependencies: ["StrataStore", "StrataDocument", "StrataQuery", "CStrataPrefetch"]),
+        .target(name: "StrataDB", dependencies: ["StrataStore", "StrataDocument", "StrataQuery"]),
         .target(name: "StrataSpatial", dependencies: ["StrataStore", "CStrataPrefetch"]),
         .target(name: "StrataWire"),
         // How documents travel as MessagePack: the one table the server and the client share.

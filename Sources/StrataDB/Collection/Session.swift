@@ -79,11 +79,11 @@ struct Session<Txn: ReadTransaction> {
     /// The results as raw records (projected to the columns byte for byte
     /// where they are top-level), decoded by no one.
     func findRaw(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> ResultSet {
-        var out = RecordBuffer.Builder()
+        var out: [RawDocument] = []
         try run(query, in: name, hint: hint) { raw in
             out.append(try query.columns.map { cols throws in try Projection.applyRaw(cols, to: raw) } ?? raw)
         }
-        return ResultSet(out)
+        return ResultSet(records: out)
     }
 
     /// The results decoded: the same records as ``findRaw(_:in:hint:)``,
