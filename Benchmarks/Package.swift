@@ -30,6 +30,7 @@ let package = Package(
                 .product(name: "StrataBackends", package: "Strata"),
                 .product(name: "StrataSpatial", package: "Strata"),
                 .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataStoreTesting", package: "Strata"),
             ],
             path: "SpatialBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -40,6 +41,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "StrataBackends", package: "Strata"),
                 .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataStoreTesting", package: "Strata"),
                 .product(name: "StrataDocument", package: "Strata"),
                 .product(name: "StrataQuery", package: "Strata"),
                 .product(name: "StrataDB", package: "Strata"),
@@ -53,6 +55,7 @@ let package = Package(
                 .product(name: "StrataBackends", package: "Strata"),
                 .product(name: "StrataSpatial", package: "Strata"),
                 .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataStoreTesting", package: "Strata"),
             ],
             path: "SpatialProbe"
         ),
@@ -63,6 +66,7 @@ let package = Package(
                 .product(name: "StrataLMDB", package: "Strata"),
                 .product(name: "StrataRocksDB", package: "Strata"),
                 .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataStoreTesting", package: "Strata"),
                 .product(name: "StrataTrie", package: "Strata"),
             ],
             path: "ReferenceWorkload"

@@ -5,6 +5,7 @@ import StrataDB
 import StrataDocument
 import StrataQuery
 import StrataStore
+import StrataStoreTesting
 import Synchronization
 
 /// Document-layer micro-benchmarks: the BSON codec on one Slate-shaped
@@ -92,7 +93,7 @@ enum SlateRecords {
     }
 
     static func document(_ n: Int) -> Document {
-        var random = SplitMix(state: UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
+        var random = SeededGenerator(seed: UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
         func pick<T>(_ list: [T]) -> T { list[Int(random.next() % UInt64(list.count))] }
         var pool = tags
         var chosen: [Value] = []
@@ -120,19 +121,8 @@ enum SlateRecords {
     }
 
     static func randomIDs(_ n: Int, below count: Int) -> [Value] {
-        var random = SplitMix(state: 0x1D5)
+        var random = SeededGenerator(seed: 0x1D5)
         return (0..<n).map { _ in id(Int(random.next() % UInt64(count))) }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

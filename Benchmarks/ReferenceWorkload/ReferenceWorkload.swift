@@ -3,6 +3,7 @@ import StrataBackends
 import StrataLMDB
 import StrataRocksDB
 import StrataStore
+import StrataStoreTesting
 import StrataTrie
 
 /// The reference workload of `Reference/workload.h`, through the Store protocol,
@@ -108,7 +109,7 @@ enum ReferenceWorkload {
     /// db_bench's `fillrandom` then `readrandom`, one operation per transaction.
     static func runDBBench(_ store: some Store, num: Int, valueSize: Int) throws {
         let cf = try store.defaultColumnFamily()
-        var random = SplitMix(state: 1)
+        var random = SeededGenerator(seed: 1)
         var key = [UInt8](repeating: UInt8(ascii: "0"), count: 16)
         let value = [UInt8](repeating: 0x5A, count: valueSize)
         var start = now()
@@ -136,19 +137,8 @@ enum ReferenceWorkload {
         for i in 0..<8 { key[i] = UInt8(truncatingIfNeeded: n >> (56 - 8 * UInt64(i))) }
     }
 
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func shuffled(_ n: Int, seed: UInt64) -> [UInt32] {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         var a = (0..<UInt32(n)).map { $0 }
         var i = n - 1
         while i > 0 {

@@ -3,6 +3,7 @@ import Foundation
 import StrataBackends
 import StrataSpatial
 import StrataStore
+import StrataStoreTesting
 
 /// Moving-object benchmarks (issue 4's performance targets).
 ///
@@ -130,17 +131,9 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// A seeded generator (SplitMix64), so that every run measures the same points.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Uniform points on the band ±80°, from the seeded generator (SplitMix64),
+/// so that every run measures the same points.
+extension SeededGenerator {
     mutating func point() -> GeoPoint {
         try! GeoPoint(latitude: Double.random(in: -80...80, using: &self), longitude: Double.random(in: -180...180, using: &self))
     }
@@ -151,7 +144,7 @@ struct Points: Sendable {
     let entries: [SpatialEntry]
 
     init(count: Int, seed: UInt64) {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededGenerator(seed: seed)
         entries = (0..<count).map { SpatialEntry(id: "vehicle-\($0)", point: rng.point()) }
     }
 
@@ -170,7 +163,7 @@ struct Centers {
     var next = 0
 
     init(seed: UInt64) {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededGenerator(seed: seed)
         points = (0..<65_536).map { _ in rng.point() }
     }
 
@@ -239,7 +232,7 @@ final class TrackerFixture<S: Store>: TrackerWorkload, @unchecked Sendable {
     let objects: Int
     let radius: Double
     var centers = Centers(seed: 7)
-    var moves = SplitMix64(state: 11)
+    var moves = SeededGenerator(seed: 11)
     var cursor = 0
     let ids: [String]
     var positions: [GeoPoint]

@@ -2,6 +2,7 @@ import Foundation
 import StrataBackends
 import StrataSpatial
 import StrataStore
+import StrataStoreTesting
 
 // A plain timing loop over the R*-tree, for profiling (`perf record`) without
 // package-benchmark around it: the same seeded points and query centers as
@@ -15,16 +16,7 @@ import StrataStore
 //
 // Prints nanoseconds per operation and operations per second.
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     mutating func point() -> GeoPoint {
         try! GeoPoint(
             latitude: Double.random(in: -80...80, using: &self), longitude: Double.random(in: -180...180, using: &self))
@@ -32,7 +24,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 func entries(_ count: Int, seed: UInt64) -> [SpatialEntry] {
-    var rng = SplitMix64(state: seed)
+    var rng = SeededGenerator(seed: seed)
     return (0..<count).map { SpatialEntry(id: "vehicle-\($0)", point: rng.point()) }
 }
 
@@ -91,9 +83,9 @@ func runTracker<S: Store>(_ store: S) throws {
     var positions = points.map(\.point)
     for e in points { try tracker.upsert(namespace: "fleet", object: e.id, point: e.point) }
     try tracker.flush()
-    var rng = SplitMix64(state: 7)
+    var rng = SeededGenerator(seed: 7)
     let centers = (0..<65_536).map { _ in rng.point() }
-    var moves = SplitMix64(state: 11)
+    var moves = SeededGenerator(seed: 11)
     let r = radius(forHits: 10, among: count)
     var found = 0
     var hits: [TrackedHit] = []
@@ -153,7 +145,7 @@ default:
     let tree = try! RStarTree(bulkLoading: entries(count, seed: 3))
     let band = 4 * Double.pi * Haversine.earthRadiusMeters * Haversine.earthRadiusMeters * sin(80 * Double.pi / 180)
     let radius = (10 * band / Double(count) / Double.pi).squareRoot()
-    var rng = SplitMix64(state: 99)
+    var rng = SeededGenerator(seed: 99)
     let same = mode.hasSuffix("-same")
     let centers = (0..<65_536).map { _ in rng.point() }
     var found = 0
