@@ -54,23 +54,27 @@ bench-full: deps
 		--seconds 5 --ycsb recordcount=100000 $(REFERENCE) --out $(RESULTS) $(BENCH_ARGS)
 
 ## Store micro-benchmarks with package-benchmark (its own package in Benchmarks/).
+## Each bench-* target touches Benchmarks/Package.swift first: an incremental
+## build of that package does not see source files added to Strata (its path
+## dependency) since its last manifest load, and fails with "cannot find ...
+## in scope" until the manifest is newer than its build.
 bench-micro: deps
 	@mkdir -p $(RESULTS)
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
+	cd Benchmarks && touch Package.swift && $(SWIFT) package --disable-sandbox benchmark --target StoreBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/store-benchmarks.txt
 
 ## Document micro-benchmarks with package-benchmark: BSON encode, decode and
 ## raw field access; 100k-record queries (full scan with filter, indexed
 ## equality, sorted top-200, covered projection, 1,000 lookups) on every backend.
 bench-docs: deps
 	@mkdir -p $(RESULTS)
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target DocumentBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/document-benchmarks.txt
+	cd Benchmarks && touch Package.swift && $(SWIFT) package --disable-sandbox benchmark --target DocumentBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/document-benchmarks.txt
 
 ## Moving-object micro-benchmarks with package-benchmark: the R*-tree at 1M
 ## points (bulk load, insert, radius ~10 results, knn 10) and the tracker at
 ## 100k objects on every backend (upsert, nearby, knn).
 bench-spatial: deps
 	@mkdir -p $(RESULTS)
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target SpatialBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/spatial-benchmarks.txt
+	cd Benchmarks && touch Package.swift && $(SWIFT) package --disable-sandbox benchmark --target SpatialBenchmarks --no-progress 2>&1 | tee ../$(RESULTS)/spatial-benchmarks.txt
 
 ## The store-level stress and race suite (StressTests/README.md): 500,000
 ## records of 1 KiB on every backend, race checks, crash recovery.

@@ -12,7 +12,7 @@ cache_mb=64; wbuf_mb=64; bloom=10
 bin="$here/bin"; mkdir -p "$bin"
 gcc -O2 -o "$bin/lmdb_reference" "$here/lmdb_reference.c" -llmdb
 gcc -O2 -o "$bin/rocksdb_reference" "$here/rocksdb_reference.c" -lrocksdb
-(cd "$here/.." && swift build -c release --product ReferenceWorkload >/dev/null 2>&1)
+(cd "$here/.." && touch Package.swift && swift build -c release --product ReferenceWorkload >/dev/null 2>&1)
 swift_bin="$here/../.build/release/ReferenceWorkload"
 scratch=$(mktemp -d /dev/shm/strata-reference.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

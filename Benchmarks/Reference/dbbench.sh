@@ -19,7 +19,7 @@ rounds=${1:-5}; num=${2:-500000}
 command -v db_bench >/dev/null || { echo "db_bench is not installed (apt-get install rocksdb-tools)" >&2; exit 1; }
 bin="$here/bin"; mkdir -p "$bin"
 gcc -O2 -o "$bin/rocksdb_single" "$here/rocksdb_single.c" -lrocksdb
-(cd "$here/.." && swift build -c release --product ReferenceWorkload >/dev/null 2>&1)
+(cd "$here/.." && touch Package.swift && swift build -c release --product ReferenceWorkload >/dev/null 2>&1)
 swift_bin="$here/../.build/release/ReferenceWorkload"
 scratch=$(mktemp -d /dev/shm/strata-dbbench.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
