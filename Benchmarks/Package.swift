@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "StrataDocument", package: "Strata"),
                 .product(name: "StrataQuery", package: "Strata"),
                 .product(name: "StrataDB", package: "Strata"),
+                "SlateRecords",
             ],
             path: "DocumentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -58,6 +59,27 @@ let package = Package(
                 .product(name: "StrataStoreTesting", package: "Strata"),
             ],
             path: "SpatialProbe"
+        ),
+        .executableTarget(
+            name: "DocumentProbe",
+            dependencies: [
+                .product(name: "StrataBackends", package: "Strata"),
+                .product(name: "StrataDB", package: "Strata"),
+                .product(name: "StrataDocument", package: "Strata"),
+                .product(name: "StrataQuery", package: "Strata"),
+                .product(name: "StrataStore", package: "Strata"),
+                .product(name: "StrataStoreTesting", package: "Strata"),
+                "SlateRecords",
+            ],
+            path: "DocumentProbe"
+        ),
+        .target(
+            name: "SlateRecords",
+            dependencies: [
+                .product(name: "StrataDocument", package: "Strata"),
+                .product(name: "StrataStoreTesting", package: "Strata"),
+            ],
+            path: "SlateRecords"
         ),
         .executableTarget(
             name: "ReferenceWorkload",
