@@ -84,9 +84,73 @@ public struct RawDocument: Sendable {
         return try typedThrows { try path.withUTF8 { p in try find(path: p, splitOnDots: true) } }
     }
 
+    /// How the first top-level field named `key` stands against the string
+    /// `text`, for a filter's string equality.
+    public enum StringFieldMatch: Sendable, Equatable {
+        /// No top-level field has that name.
+        case missing
+        /// The field is a string equal to `text`.
+        case equal
+        /// The field is a string not equal to `text`.
+        case unequal
+    }
+
+    /// Compares the first top-level field named `key` with the string `text`
+    /// in place, retaining and allocating nothing: what
+    /// `value(forKey: key)?.stringEquals(text)` answers, without
+    /// materializing the value. Nil when that field is not a string (a
+    /// symbol, an array, a number…), whose comparison has rules of its own,
+    /// or when the elements before it are malformed: ``value(forKey:)``
+    /// then says what is wrong.
+    public func matchString(forKey key: String, _ text: String) -> StringFieldMatch? {
+        var key = key
+        var text = text
+        return key.withUTF8 { k in
+            text.withUTF8 { t in
+                storage.withUnsafeBytes { raw -> StringFieldMatch? in
+                    let scanner = BSONScanner(base: raw)
+                    let inner = end - 1
+                    var p = start + 4
+                    do throws(DocumentError) {
+                        while true {
+                            let type = try scanner.elementType(p, limit: end)
+                            if type == 0 { return .missing }
+                            let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
+                            let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
+                            if keyEnd - 1 - (p + 1) == k.count, Self.same(raw, p + 1, k) {
+                                guard type == BSONType.string.rawValue else { return nil }
+                                // A string is `int32 n | n - 1 bytes | 0x00`, its length checked.
+                                guard valueEnd - keyEnd - 5 == t.count else { return .unequal }
+                                return Self.same(raw, keyEnd + 4, t) ? .equal : .unequal
+                            }
+                            p = valueEnd
+                        }
+                    } catch {
+                        return nil
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `raw[at...]` begins with the bytes of `text` (which fit).
+    @inline(__always)
+    private static func same(_ raw: UnsafeRawBufferPointer, _ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<text.count where raw[at + i] != text[i] { return false }
+        return true
+    }
+
     private func find(path: UnsafeBufferPointer<UInt8>, splitOnDots: Bool) throws(DocumentError) -> RawValue? {
+        guard let (type, valueStart, valueEnd) = try locate(path: path, splitOnDots: splitOnDots) else { return nil }
+        return RawValue(type: BSONType(rawValue: type)!, storage: storage, start: valueStart, end: valueEnd)
+    }
+
+    /// The type byte and value bounds of the field at `path`, or nil.
+    private func locate(
+        path: UnsafeBufferPointer<UInt8>, splitOnDots: Bool
+    ) throws(DocumentError) -> (type: UInt8, valueStart: Int, valueEnd: Int)? {
         try typedThrows {
-            try storage.withUnsafeBytes { raw throws(DocumentError) -> RawValue? in
+            try storage.withUnsafeBytes { raw throws(DocumentError) -> (type: UInt8, valueStart: Int, valueEnd: Int)? in
                 let scanner = BSONScanner(base: raw)
                 var docStart = start
                 var docEnd = end
@@ -140,10 +204,7 @@ public struct RawDocument: Sendable {
                         index += 1
                     }
                     guard let (type, valueStart, valueEnd) = found else { return nil }
-                    if componentEnd >= path.count {
-                        return RawValue(
-                            type: BSONType(rawValue: type)!, storage: storage, start: valueStart, end: valueEnd)
-                    }
+                    if componentEnd >= path.count { return (type, valueStart, valueEnd) }
                     guard type == BSONType.document.rawValue || type == BSONType.array.rawValue else { return nil }
                     docStart = valueStart
                     docEnd = valueEnd

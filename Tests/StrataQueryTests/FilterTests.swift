@@ -66,6 +66,20 @@ import Testing
         }
     }
 
+    /// The in-place string equality must not hide a malformed record: bad
+    /// bytes before the field still throw, as on every other path.
+    @Test func stringEqualityOnACorruptRecordThrows() throws {
+        var bytes = try BSONEncoder().encode(["a": "xx", "status": "active"])
+        bytes[7] = 0x40  // the string length of "a": far past the end
+        let raw = try RawDocument(bytes: bytes)
+        #expect(throws: DocumentError.self) { try Filter(["status": "active"]).matches(raw) }
+        #expect(throws: DocumentError.self) { try Filter(["status": "other"]).matches(raw) }
+        let good = try RawDocument(bytes: try BSONEncoder().encode(["a": "xx", "status": "active"]))
+        #expect(try Filter(["status": "active"]).matches(good))
+        #expect(try !Filter(["status": "Active"]).matches(good))
+        #expect(try !Filter(["state": "active"]).matches(good))
+    }
+
     @Test func stringOperatorsIgnoreCase() throws {
         try check(#"{"name": {"$icontains": "LOVE"}}"#, true)
         try check(#"{"name": {"$istartswith": "ada"}}"#, true)

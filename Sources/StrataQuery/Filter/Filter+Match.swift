@@ -24,6 +24,14 @@ extension Filter {
             for f in fs where try f.matches(document) { return true }
             return false
         case .field(let path, let predicate):
+            // The commonest filter, a top-level field equal to a string, is
+            // answered in place; another type at that field (or malformed
+            // bytes) takes the general path.
+            if case .eq(.string(let s)) = predicate, path.components.count == 1,
+                let match = document.matchString(forKey: path.components[0], s)
+            {
+                return match == .equal
+            }
             switch try FieldValues.lookup(path, in: document) {
             case .missing: return predicate.matches(CollectionOfOne<Value>?.none, isMissing: true)
             case .scalar(let raw):
