@@ -21,11 +21,15 @@ public final class Database<S: Store>: Sendable {
     public let store: S
     private let catalog: ColumnFamily
     private let catalogCache = CatalogCache()
+    /// Finds a collection's column family: made once, so that a transaction's
+    /// session allocates no closure context.
+    private let resolveFamily: @Sendable (String) throws -> ColumnFamily
 
     /// Opens the database kept in `store`, creating its catalog when missing.
     /// - Throws: `DatabaseError` when the store fails.
     public init(store: S) throws {
         self.store = store
+        resolveFamily = { [store] in try store.columnFamily($0) }
         do { catalog = try store.createColumnFamily(Catalog.columnFamilyName) } catch {
             throw DatabaseError(mapping: error)
         }
@@ -51,7 +55,7 @@ public final class Database<S: Store>: Sendable {
 
     private func session<T: ReadTransaction>(_ txn: T) -> Session<T> {
         Session(
-            txn: txn, catalog: catalog, resolve: { [store] in try store.columnFamily($0) }, cache: catalogCache,
+            txn: txn, catalog: catalog, resolve: resolveFamily, cache: catalogCache,
             countsPrefixes: store.capabilities.contains(.countedPrefixes))
     }
 
