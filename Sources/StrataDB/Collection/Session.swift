@@ -67,7 +67,7 @@ struct Session<Txn: ReadTransaction> {
     }
 
     /// Plans `query` and hands each result record to `body`, in order.
-    private func run(_ query: Query, in name: String, hint: QueryHint, _ body: (RawDocument) throws -> Void) throws {
+    private func run(_ query: Query, in name: String, hint: QueryHint, _ body: (consuming RawDocument) throws -> Void) throws {
         let c = try collection(name)
         let plan = try self.plan(query, for: c, hint: hint)
         try Executor(session: self, collection: c, plan: plan).run { raw in
@@ -81,7 +81,8 @@ struct Session<Txn: ReadTransaction> {
     func findRaw(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> ResultSet {
         var out: [RawDocument] = []
         try run(query, in: name, hint: hint) { raw in
-            out.append(try query.columns.map { cols throws in try Projection.applyRaw(cols, to: raw) } ?? raw)
+            // Each record is handed over, not copied: no reference count moves.
+            if let cols = query.columns { out.append(try Projection.applyRaw(cols, to: raw)) } else { out.append(raw) }
         }
         return ResultSet(records: out)
     }

@@ -14,7 +14,7 @@ struct Executor<Txn: ReadTransaction> {
     private var cf: ColumnFamily { collection.cf }
 
     /// Calls `visit` with each result until it returns false.
-    func run(_ visit: (RawDocument) throws -> Bool) throws {
+    func run(_ visit: (consuming RawDocument) throws -> Bool) throws {
         if plan.take == 0 { return }
         try withoutActuallyEscaping(visit) { visit in
             var output = Output(skip: plan.skip, take: plan.take, visit: visit)
@@ -38,7 +38,7 @@ struct Executor<Txn: ReadTransaction> {
     }
 
     /// Each record that passes the filter, in `_id` order, until `body` returns false.
-    private func forEachMatch(_ body: (RawDocument) throws -> Bool) throws {
+    private func forEachMatch(_ body: (consuming RawDocument) throws -> Bool) throws {
         switch plan.source {
         case .scan:
             // The record arrays are the store's own where it can share them
@@ -226,7 +226,7 @@ struct RecordBatch {
     /// Reads the batch's records and hands each present one to `body`, in
     /// order, until it returns false; empties the batch. Returns false when
     /// `body` did.
-    mutating func load(txn: some ReadTransaction, cf: ColumnFamily, _ body: (RawDocument) throws -> Bool) throws
+    mutating func load(txn: some ReadTransaction, cf: ColumnFamily, _ body: (consuming RawDocument) throws -> Bool) throws
         -> Bool
     {
         guard count > 0 else { return true }
@@ -306,13 +306,13 @@ struct Row {
 struct Output {
     var skip: Int
     var take: Int?
-    let visit: (RawDocument) throws -> Bool
+    let visit: (consuming RawDocument) throws -> Bool
 
     /// How many more rows the output can use (skipped ones included), or nil for all.
     var wanted: Int? { take.map { skip + $0 } }
 
     /// Returns false once no more results are wanted.
-    mutating func emit(_ raw: RawDocument) throws -> Bool {
+    mutating func emit(_ raw: consuming RawDocument) throws -> Bool {
         if skip > 0 {
             skip -= 1
             return true
