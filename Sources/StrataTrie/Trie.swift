@@ -200,9 +200,15 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
                 UnsafeRawPointer(e + i + 1).load(as: Unmanaged<Node>.self)._withUnsafeGuaranteedRef { next in
                     next.withUnsafeMutablePointerToHeader { h in
                         // The value array's storage object (nil is 0): its
-                        // header and the first bytes of the record.
+                        // header and the first bytes of the record, and the
+                        // next line, where a filter on a record's third or
+                        // fourth field reads (a prefetch past a short
+                        // record's end is harmless: it never faults).
                         let storage = Node.valueStorage(h)
-                        if let storage { strata_prefetch(storage + 32) }
+                        if let storage {
+                            strata_prefetch(storage + 32)
+                            strata_prefetch(storage + 96)
+                        }
                     }
                 }
             }
