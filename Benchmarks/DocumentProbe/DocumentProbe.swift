@@ -1,10 +1,10 @@
 import Foundation
+import SlateRecords
 import StrataBackends
 import StrataDB
 import StrataDocument
 import StrataQuery
 import StrataStore
-import SlateRecords
 import StrataStoreTesting
 
 // A plain timing loop over the document executor, for profiling (`perf
@@ -33,7 +33,8 @@ func wallSeconds() -> Double {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2, ["scan", "status", "lookups"].contains(arguments[1]) else {
-    FileHandle.standardError.write("usage: DocumentProbe scan|status|lookups [BACKEND] [DOCUMENTS] [ROUNDS]\n".data(using: .utf8)!)
+    FileHandle.standardError.write(
+        "usage: DocumentProbe scan|status|lookups [BACKEND] [DOCUMENTS] [ROUNDS]\n".data(using: .utf8)!)
     exit(2)
 }
 let mode = arguments[1]
@@ -81,4 +82,6 @@ func run(_ store: some Store) throws {
 let directory = NSTemporaryDirectory() + "strata-docprobe-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
-try run(try StoreRegistry.standard.open(backend, options: StoreOptions(path: backend == "trie" ? nil : directory, sync: false)))
+try run(
+    try StoreRegistry.standard.open(
+        backend, options: StoreOptions(path: backend == "trie" ? nil : directory, sync: false)))

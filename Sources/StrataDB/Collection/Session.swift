@@ -67,7 +67,9 @@ struct Session<Txn: ReadTransaction> {
     }
 
     /// Plans `query` and hands each result record to `body`, in order.
-    private func run(_ query: Query, in name: String, hint: QueryHint, _ body: (consuming RawDocument) throws -> Void) throws {
+    private func run(
+        _ query: Query, in name: String, hint: QueryHint, _ body: (consuming RawDocument) throws -> Void
+    ) throws {
         let c = try collection(name)
         let plan = try self.plan(query, for: c, hint: hint)
         try Executor(session: self, collection: c, plan: plan).run { raw in

@@ -226,9 +226,9 @@ struct RecordBatch {
     /// Reads the batch's records and hands each present one to `body`, in
     /// order, until it returns false; empties the batch. Returns false when
     /// `body` did.
-    mutating func load(txn: some ReadTransaction, cf: ColumnFamily, _ body: (consuming RawDocument) throws -> Bool) throws
-        -> Bool
-    {
+    mutating func load(
+        txn: some ReadTransaction, cf: ColumnFamily, _ body: (consuming RawDocument) throws -> Bool
+    ) throws -> Bool {
         guard count > 0 else { return true }
         if count < keys.count { keys.removeSubrange(count...) }
         let values = try txn.multiGet(keys, in: cf)
