@@ -182,9 +182,9 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
     }
 
     /// Hints the CPU to fetch what a forward scan reads after child `i`:
-    /// child `i + 2`'s header, and child `i + 1`'s value bytes (its header
-    /// was hinted one step earlier, so reading its value pointer rarely
-    /// waits). A scan's nodes and values are separate heap objects, so
+    /// child `i + 2`'s header, and child `i + 1`'s value object, its
+    /// refcount and first bytes (its header was hinted one step earlier,
+    /// so reading its value pointer rarely waits). A scan's nodes and values are separate heap objects, so
     /// without the hint each step waits for two or three memory reads in a
     /// row. It changes no state and nothing is retained.
     @inline(__always)
@@ -200,12 +200,15 @@ final class Node: ManagedBuffer<NodeHeader, Node> {
                 UnsafeRawPointer(e + i + 1).load(as: Unmanaged<Node>.self)._withUnsafeGuaranteedRef { next in
                     next.withUnsafeMutablePointerToHeader { h in
                         // The value array's storage object (nil is 0): its
-                        // header and the first bytes of the record, and the
+                        // refcount, which the scan's retain writes; the
+                        // first bytes of the record (offset 32, on another
+                        // line for half of 16-aligned objects); and the
                         // next line, where a filter on a record's third or
                         // fourth field reads (a prefetch past a short
                         // record's end is harmless: it never faults).
                         let storage = Node.valueStorage(h)
                         if let storage {
+                            strata_prefetch(storage + 8)
                             strata_prefetch(storage + 32)
                             strata_prefetch(storage + 96)
                         }
