@@ -66,12 +66,35 @@ struct Session<Txn: ReadTransaction> {
         return try Planner.preferringScan(plan) { try txn.count(withPrefix: $0, in: c.cf) }
     }
 
-    /// Plans `query` and hands each result record to `body`, in order.
+    /// At most how many records `plan` returns, where the store counts
+    /// without visiting keys and the plan reads every record: all of them
+    /// for an unfiltered scan, the rejected index scan's candidates for a
+    /// scan chosen by cost (every match is one of them). Nil otherwise. A
+    /// result array reserved to it is never regrown.
+    func resultBound(of plan: Plan, in c: CollectionHandle) throws -> Int? {
+        guard countsPrefixes, !plan.covered, case .scan = plan.source else { return nil }
+        var bound: Int
+        if let choice = plan.scanChoice {
+            bound = choice.candidates
+        } else if case .all = plan.filter {
+            bound = try txn.count(withPrefix: KeyLayout.recordPrefix, in: c.cf)
+        } else {
+            return nil
+        }
+        bound = max(0, bound - plan.skip)
+        if let take = plan.take { bound = min(bound, take) }
+        return bound
+    }
+
+    /// Plans `query` and hands each result record to `body`, in order;
+    /// `prepare` first sees the plan's ``resultBound(of:in:)``.
     private func run(
-        _ query: Query, in name: String, hint: QueryHint, _ body: (consuming RawDocument) throws -> Void
+        _ query: Query, in name: String, hint: QueryHint, prepare: (Int?) -> Void = { _ in },
+        _ body: (consuming RawDocument) throws -> Void
     ) throws {
         let c = try collection(name)
         let plan = try self.plan(query, for: c, hint: hint)
+        prepare(try resultBound(of: plan, in: c))
         try Executor(session: self, collection: c, plan: plan).run { raw in
             try body(raw)
             return true
@@ -82,7 +105,7 @@ struct Session<Txn: ReadTransaction> {
     /// where they are top-level), decoded by no one.
     func findRaw(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> ResultSet {
         var out: [RawDocument] = []
-        try run(query, in: name, hint: hint) { raw in
+        try run(query, in: name, hint: hint, prepare: { if let n = $0 { out.reserveCapacity(n) } }) { raw in
             // Each record is handed over, not copied: no reference count moves.
             if let cols = query.columns { out.append(try Projection.applyRaw(cols, to: raw)) } else { out.append(raw) }
         }
@@ -93,7 +116,7 @@ struct Session<Txn: ReadTransaction> {
     /// each decoded (a projection decodes only its columns).
     func find(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> [Document] {
         var out: [Document] = []
-        try run(query, in: name, hint: hint) { raw in
+        try run(query, in: name, hint: hint, prepare: { if let n = $0 { out.reserveCapacity(n) } }) { raw in
             out.append(try query.columns.map { cols throws in try Projection.apply(cols, to: raw) } ?? raw.decode())
         }
         return out
