@@ -105,30 +105,35 @@ public struct RawDocument: Sendable {
     public func matchString(forKey key: String, _ text: String) -> StringFieldMatch? {
         var key = key
         var text = text
-        return key.withUTF8 { k in
-            text.withUTF8 { t in
-                storage.withUnsafeBytes { raw -> StringFieldMatch? in
-                    let scanner = BSONScanner(base: raw)
-                    let inner = end - 1
-                    var p = start + 4
-                    do throws(DocumentError) {
-                        while true {
-                            let type = try scanner.elementType(p, limit: end)
-                            if type == 0 { return .missing }
-                            let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
-                            let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
-                            if keyEnd - 1 - (p + 1) == k.count, Self.same(raw, p + 1, k) {
-                                guard type == BSONType.string.rawValue else { return nil }
-                                // A string is `int32 n | n - 1 bytes | 0x00`, its length checked.
-                                guard valueEnd - keyEnd - 5 == t.count else { return .unequal }
-                                return Self.same(raw, keyEnd + 4, t) ? .equal : .unequal
-                            }
-                            p = valueEnd
-                        }
-                    } catch {
-                        return nil
+        return key.withUTF8 { k in text.withUTF8 { t in matchString(forKeyBytes: k, t) } }
+    }
+
+    /// ``matchString(forKey:_:)`` with the key and the string as UTF-8
+    /// bytes, for a caller that tests many records against one filter and
+    /// keeps them ready.
+    public func matchString(forKeyBytes k: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>)
+        -> StringFieldMatch?
+    {
+        storage.withUnsafeBytes { raw -> StringFieldMatch? in
+            let scanner = BSONScanner(base: raw)
+            let inner = end - 1
+            var p = start + 4
+            do throws(DocumentError) {
+                while true {
+                    let type = try scanner.elementType(p, limit: end)
+                    if type == 0 { return .missing }
+                    let keyEnd = try scanner.cstringEnd(p + 1, limit: inner)
+                    let valueEnd = try scanner.valueEnd(type: type, keyEnd, limit: inner)
+                    if keyEnd - 1 - (p + 1) == k.count, Self.same(raw, p + 1, k) {
+                        guard type == BSONType.string.rawValue else { return nil }
+                        // A string is `int32 n | n - 1 bytes | 0x00`, its length checked.
+                        guard valueEnd - keyEnd - 5 == t.count else { return .unequal }
+                        return Self.same(raw, keyEnd + 4, t) ? .equal : .unequal
                     }
+                    p = valueEnd
                 }
+            } catch {
+                return nil
             }
         }
     }

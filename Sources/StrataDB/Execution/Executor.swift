@@ -9,6 +9,15 @@ struct Executor<Txn: ReadTransaction> {
     let session: Session<Txn>
     let collection: CollectionHandle
     let plan: Plan
+    /// The plan's filter, prepared once for every record the plan reads.
+    private let filter: RawMatcher
+
+    init(session: Session<Txn>, collection: CollectionHandle, plan: Plan) {
+        self.session = session
+        self.collection = collection
+        self.plan = plan
+        self.filter = RawMatcher(plan.filter)
+    }
 
     private var txn: Txn { session.txn }
     private var cf: ColumnFamily { collection.cf }
@@ -46,7 +55,7 @@ struct Executor<Txn: ReadTransaction> {
             var cursor = try txn.makeCursor(in: cf, range: .prefix(KeyLayout.recordPrefix), reverse: false)
             while try cursor.next() {
                 let raw = try RawDocument(storedBytes: cursor.value())
-                if try plan.filter.matches(raw), try !body(raw) { return }
+                if try filter.matches(raw), try !body(raw) { return }
             }
         case .indexScan(let scan) where scan.ranges.count == 1 && scan.kind == "eq":
             // One value: its entries are already in `_id` order and distinct,
@@ -57,7 +66,7 @@ struct Executor<Txn: ReadTransaction> {
                 while try cursor.next() {
                     // The entry's own array where the store shares it (the trie).
                     let raw = try RawDocument(bytes: cursor.value())
-                    if try plan.filter.matches(raw), try !body(raw) { return }
+                    if try filter.matches(raw), try !body(raw) { return }
                 }
                 return
             }
@@ -74,7 +83,7 @@ struct Executor<Txn: ReadTransaction> {
                         batch.append(try KeyLayout.indexEntryID(key, prefixLength: prefixLength))
                     }
                 }
-                guard try batch.load(txn: txn, cf: cf, { raw in try !plan.filter.matches(raw) || body(raw) }) else {
+                guard try batch.load(txn: txn, cf: cf, { raw in try !filter.matches(raw) || body(raw) }) else {
                     return
                 }
             }
@@ -91,19 +100,19 @@ struct Executor<Txn: ReadTransaction> {
             entries.sort { lexicographicallyPrecedes($0.id, $1.id) }
             for entry in entries {
                 let raw = try RawDocument(bytes: entry.value)
-                if try plan.filter.matches(raw), try !body(raw) { return }
+                if try filter.matches(raw), try !body(raw) { return }
             }
         default:
             var batch = RecordBatch()
             for encodedID in try candidateIDs(plan.source) {
                 encodedID.withUnsafeBytes { batch.append($0) }
                 if batch.count == batch.capacity {
-                    guard try batch.load(txn: txn, cf: cf, { raw in try !plan.filter.matches(raw) || body(raw) }) else {
+                    guard try batch.load(txn: txn, cf: cf, { raw in try !filter.matches(raw) || body(raw) }) else {
                         return
                     }
                 }
             }
-            _ = try batch.load(txn: txn, cf: cf) { raw in try !plan.filter.matches(raw) || body(raw) }
+            _ = try batch.load(txn: txn, cf: cf) { raw in try !filter.matches(raw) || body(raw) }
         }
     }
 
@@ -173,7 +182,7 @@ struct Executor<Txn: ReadTransaction> {
                     let raw = try plan.covered
                         ? RawDocument(bytes: Array(entry)) : loader.load(encodedID, txn: txn, cf: cf)
                 else { return true }
-                if try plan.filter.matches(raw) {
+                if try filter.matches(raw) {
                     group.insert(Row(raw: raw, sort: try plan.sort.sortValues(of: raw), id: try id(of: raw)))
                 }
                 return true

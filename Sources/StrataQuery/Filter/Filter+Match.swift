@@ -100,3 +100,52 @@ extension Filter.Predicate {
         }
     }
 }
+
+/// A filter prepared for testing many raw records, as a scan does. Its
+/// commonest form, a top-level field equal to a string, keeps the field
+/// name and the string as UTF-8 bytes, so that a test reads the record and
+/// nothing else: no payload is copied out of the filter and no reference
+/// count moves per record. Every test answers what
+/// ``Filter/matches(_:)-(RawDocument)`` answers, which it falls back to for
+/// every other filter and for a field that is not a plain string.
+public struct RawMatcher: Sendable {
+    enum Form: Sendable {
+        case all
+        case stringEquality(key: [UInt8], text: [UInt8])
+        case general
+    }
+
+    /// The filter tested.
+    public let filter: Filter
+    let form: Form
+
+    public init(_ filter: Filter) {
+        self.filter = filter
+        switch filter {
+        case .all:
+            form = .all
+        case .field(let path, .eq(.string(let s))) where path.components.count == 1:
+            form = .stringEquality(key: Array(path.components[0].utf8), text: Array(s.utf8))
+        default:
+            form = .general
+        }
+    }
+
+    /// Whether raw BSON satisfies the filter.
+    /// - Throws: `DocumentError` for malformed bytes on the way.
+    @inline(__always)
+    public func matches(_ document: RawDocument) throws(DocumentError) -> Bool {
+        switch form {
+        case .all:
+            return true
+        case .stringEquality(let key, let text):
+            let match = key.withUnsafeBufferPointer { k in
+                text.withUnsafeBufferPointer { t in document.matchString(forKeyBytes: k, t) }
+            }
+            if let match { return match == .equal }
+            return try filter.matches(document)
+        case .general:
+            return try filter.matches(document)
+        }
+    }
+}
