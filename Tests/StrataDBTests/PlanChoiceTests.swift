@@ -21,6 +21,15 @@ import Testing
         ]
     }
 
+    /// A database over `store` holding the test collection `c`, indexed on
+    /// `s` and `k`, with every record.
+    static func loaded<S: Store>(_ store: S) throws -> Database<S> {
+        let db = try Database(store: store)
+        try db.createCollection("c", indexes: ["s", "k"])
+        _ = try db.write { tx in try tx.insert((0..<records).map(record), into: "c") }
+        return db
+    }
+
     static func stages(_ d: Document) -> [String] {
         var out: [String] = []
         var node: Document? = d
@@ -44,9 +53,7 @@ import Testing
 
     func choose(_ store: some Store) throws {
         let weighs = store.capabilities.contains(.countedPrefixes)
-        let db = try Database(store: store)
-        try db.createCollection("c", indexes: ["s", "k"])
-        _ = try db.write { tx in try tx.insert((0..<Self.records).map(Self.record), into: "c") }
+        let db = try Self.loaded(store)
         try db.read { tx throws in
             let common = try tx.explain(Query(filter: filter(#"{"s": "common"}"#)), in: "c")
             let scan = Self.source(common)

@@ -32,29 +32,43 @@ extension Filter {
             {
                 return match == .equal
             }
-            switch try FieldValues.lookup(path, in: document) {
-            case .missing: return predicate.matches(CollectionOfOne<Value>?.none, isMissing: true)
-            case .scalar(let raw):
-                // The common equality on a string compares bytes in place.
-                if case .eq(.string(let s)) = predicate, raw.type == .string { return raw.stringEquals(s) }
-                return predicate.matches(CollectionOfOne(try raw.decode()), isMissing: false)
-            case .leafArray(let raw):
-                // A string equality holds when some element is that string
-                // (the array itself is of another type bracket); a symbol,
-                // which compares as a string, takes the general path.
-                if case .eq(.string(let s)) = predicate, let elements = raw.document {
-                    var iterator = elements.makeIterator()
-                    var symbol = false
-                    while let field = try iterator.nextField() {
-                        if field.value.stringEquals(s) { return true }
-                        if field.value.type == .symbol { symbol = true }
-                    }
-                    if !symbol { return false }
+            return try Self.matches(path, predicate, lookingUpIn: document)
+        }
+    }
+
+    /// ``matches(_:)-(RawDocument)`` without its in-place string step, for
+    /// a caller that has taken that step already and found it stepped aside.
+    func matchesByLookup(_ document: RawDocument) throws(DocumentError) -> Bool {
+        guard case .field(let path, let predicate) = self else { return try matches(document) }
+        return try Self.matches(path, predicate, lookingUpIn: document)
+    }
+
+    /// Whether the values `path` reaches in `document` satisfy `predicate`.
+    private static func matches(_ path: FieldPath, _ predicate: Predicate, lookingUpIn document: RawDocument)
+        throws(DocumentError) -> Bool
+    {
+        switch try FieldValues.lookup(path, in: document) {
+        case .missing: return predicate.matches(CollectionOfOne<Value>?.none, isMissing: true)
+        case .scalar(let raw):
+            // The common equality on a string compares bytes in place.
+            if case .eq(.string(let s)) = predicate, raw.type == .string { return raw.stringEquals(s) }
+            return predicate.matches(CollectionOfOne(try raw.decode()), isMissing: false)
+        case .leafArray(let raw):
+            // A string equality holds when some element is that string
+            // (the array itself is of another type bracket); a symbol,
+            // which compares as a string, takes the general path.
+            if case .eq(.string(let s)) = predicate, let elements = raw.document {
+                var iterator = elements.makeIterator()
+                var symbol = false
+                while let field = try iterator.nextField() {
+                    if field.value.stringEquals(s) { return true }
+                    if field.value.type == .symbol { symbol = true }
                 }
-                return predicate.matches(try FieldValues(reached: raw))
-            case .general:
-                return predicate.matches(try FieldValues(path: path, in: document))
+                if !symbol { return false }
             }
+            return predicate.matches(try FieldValues(reached: raw))
+        case .general:
+            return predicate.matches(try FieldValues(path: path, in: document))
         }
     }
 }
@@ -143,7 +157,7 @@ public struct RawMatcher: Sendable {
                 text.withUnsafeBufferPointer { t in document.matchString(forKeyBytes: k, t) }
             }
             if let match { return match == .equal }
-            return try filter.matches(document)
+            return try filter.matchesByLookup(document)
         case .general:
             return try filter.matches(document)
         }
