@@ -43,14 +43,18 @@ struct CoverParts {
         self.init(first: parts.0, second: parts.1)
     }
 
+    /// Whether the rectangle from `low` (min x, min y) to `high` meets a
+    /// part. Each part is two vector comparisons and one branch (see
+    /// `RStarTree.walk`); the second part is empty unless the cover wraps.
     @inline(__always)
-    func meets(minX: Double, minY: Double, maxX: Double, maxY: Double) -> Bool {
-        (minX <= first.maxX && maxX >= first.minX && minY <= first.maxY && maxY >= first.minY)
-            || (minX <= second.maxX && maxX >= second.minX && minY <= second.maxY && maxY >= second.minY)
+    func meets(low: SIMD2<Double>, high: SIMD2<Double>) -> Bool {
+        all((low .<= SIMD2(first.maxX, first.maxY)) .& (high .>= SIMD2(first.minX, first.minY)))
+            || all((low .<= SIMD2(second.maxX, second.maxY)) .& (high .>= SIMD2(second.minX, second.minY)))
     }
 
+    /// Whether the point (x, y) is in a part.
     @inline(__always)
-    func holds(x: Double, y: Double) -> Bool { meets(minX: x, minY: y, maxX: x, maxY: y) }
+    func holds(_ p: SIMD2<Double>) -> Bool { meets(low: p, high: p) }
 }
 
 /// A query point with its trigonometry computed once.

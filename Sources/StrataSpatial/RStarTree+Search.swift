@@ -119,6 +119,12 @@ extension RStarTree {
         let boxStore = pool.boxStore
         let refStore = pool.refStore
         let stride = pool.stride
+        // The box as vectors, so that a containment test is two vector
+        // comparisons and one branch: with a branch per comparison, a walk
+        // mispredicts about as often as it tests (the outcomes near a query
+        // follow no pattern), and that cost more than the memory it reads.
+        let low = SIMD2(q.minX, q.minY)
+        let high = SIMD2(q.maxX, q.maxY)
         stack.removeAll(keepingCapacity: true)
         stack.append(root)
         while let node = stack.popLast() {
@@ -127,17 +133,20 @@ extension RStarTree {
             if pool.level(node) == 0 {
                 let slots = b + 2 * stride
                 let cosines = b + 3 * stride
+                let raw = UnsafeRawPointer(b)
                 for i in 0..<n {
-                    let x = b[2 * i]
-                    let y = b[2 * i + 1]
-                    if x >= q.minX && x <= q.maxX && y >= q.minY && y <= q.maxY {
-                        body(Int32(slots[i]), x, y, cosines[i])
+                    let p = raw.load(fromByteOffset: 16 * i, as: SIMD2<Double>.self)
+                    if all((p .>= low) .& (p .<= high)) {
+                        body(Int32(slots[i]), p.x, p.y, cosines[i])
                     }
                 }
             } else {
                 let r = refStore + Int(node) * stride
-                for i in 0..<n
-                where b[4 * i] <= q.maxX && b[4 * i + 2] >= q.minX && b[4 * i + 1] <= q.maxY && b[4 * i + 3] >= q.minY {
+                let raw = UnsafeRawPointer(b)
+                for i in 0..<n {
+                    let lo = raw.load(fromByteOffset: 32 * i, as: SIMD2<Double>.self)
+                    let hi = raw.load(fromByteOffset: 32 * i + 16, as: SIMD2<Double>.self)
+                    guard all((lo .<= high) .& (hi .>= low)) else { continue }
                     let child = r[i]
                     // Start the child's block on its way now: the walk
                     // reaches it after its siblings, and the reads of
@@ -337,10 +346,12 @@ extension RStarTree {
             if pool.level(node) == 0 {
                 let slots = b + 2 * stride
                 let cosines = b + 3 * stride
+                let raw = UnsafeRawPointer(b)
                 for i in 0..<n {
-                    let lon = b[2 * i]
-                    let lat = b[2 * i + 1]
-                    if !cover.holds(x: lon, y: lat) { continue }
+                    let p = raw.load(fromByteOffset: 16 * i, as: SIMD2<Double>.self)
+                    if !cover.holds(p) { continue }
+                    let lon = p.x
+                    let lat = p.y
                     if QueryPoint.exceeds(q.pointBound(latitude: lat, longitude: lon), worstTerm) {
                         continue
                     }
@@ -366,9 +377,15 @@ extension RStarTree {
             } else {
                 let r = refStore + Int(node) * stride
                 let base = Int32(Int(node) * stride)
+                let raw = UnsafeRawPointer(b)
                 for i in 0..<n {
                     let e = b + 4 * i
-                    if !cover.meets(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3]) { continue }
+                    if !cover.meets(
+                        low: raw.load(fromByteOffset: 32 * i, as: SIMD2<Double>.self),
+                        high: raw.load(fromByteOffset: 32 * i + 16, as: SIMD2<Double>.self))
+                    {
+                        continue
+                    }
                     let bound = q.cheapBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
                     if !QueryPoint.exceeds(bound, worstTerm) {
                         // Most children that enter the queue are expanded:
