@@ -379,14 +379,10 @@ extension RStarTree {
                 let base = Int32(Int(node) * stride)
                 let raw = UnsafeRawPointer(b)
                 for i in 0..<n {
-                    let e = b + 4 * i
-                    if !cover.meets(
-                        low: raw.load(fromByteOffset: 32 * i, as: SIMD2<Double>.self),
-                        high: raw.load(fromByteOffset: 32 * i + 16, as: SIMD2<Double>.self))
-                    {
-                        continue
-                    }
-                    let bound = q.cheapBound(minX: e[0], minY: e[1], maxX: e[2], maxY: e[3])
+                    let low = raw.load(fromByteOffset: 32 * i, as: SIMD2<Double>.self)
+                    let high = raw.load(fromByteOffset: 32 * i + 16, as: SIMD2<Double>.self)
+                    if !cover.meets(low: low, high: high) { continue }
+                    let bound = q.cheapBound(minX: low.x, minY: low.y, maxX: high.x, maxY: high.y)
                     if !QueryPoint.exceeds(bound, worstTerm) {
                         // Most children that enter the queue are expanded:
                         // start their blocks on the way (see `walk`).
