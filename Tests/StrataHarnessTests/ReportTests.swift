@@ -40,4 +40,29 @@ struct ReportTests {
         other.schema = "something/2"
         #expect(throws: HarnessError.self) { try ReportJSON.decode(try ReportJSON.encode(other)) }
     }
+
+    /// The allocator is written when known, and a report written before it
+    /// was recorded still reads (without one).
+    @Test func recordsTheAllocatorAndReadsReportsWithoutIt() throws {
+        var report = Self.sample()
+        report.environment.allocator = "jemalloc 5.3.0"
+        let json = try JSONSerialization.jsonObject(with: ReportJSON.encode(report)) as! [String: Any]
+        #expect((json["environment"] as! [String: Any])["allocator"] as? String == "jemalloc 5.3.0")
+        #expect(try ReportJSON.decode(try ReportJSON.encode(report)).environment.allocator == "jemalloc 5.3.0")
+        #expect(MarkdownReport.render(report).contains("jemalloc 5.3.0"))
+
+        var old = json
+        var env = old["environment"] as! [String: Any]
+        env["allocator"] = nil
+        old["environment"] = env
+        let decoded = try ReportJSON.decode(try JSONSerialization.data(withJSONObject: old))
+        #expect(decoded.environment.allocator == nil)
+    }
+
+    /// This test process is not linked with jemalloc (only the `strata`
+    /// executable is, by the `Jemalloc` trait), so the probe names glibc.
+    @Test func probeNamesTheProcessAllocator() {
+        let name = Report.Environment.probe(backends: [:]).allocator ?? ""
+        #expect(name.hasPrefix("glibc 2."), "allocator \(name)")
+    }
 }

@@ -34,8 +34,15 @@ public struct Report: Codable, Sendable, Equatable {
         public var swift: String
         public var gitCommit: String
         public var backends: [String: String]
+        /// The process's allocator (`jemalloc 5.3.0-…`, `glibc 2.36`): it
+        /// decides where a backend's objects lie, and so how fast a scan
+        /// over them runs. Absent in reports written before it was recorded.
+        public var allocator: String?
 
-        public init(cpus: Int, cpuModel: String, memoryBytes: UInt64, os: String, kernel: String, swift: String, gitCommit: String, backends: [String: String]) {
+        public init(
+            cpus: Int, cpuModel: String, memoryBytes: UInt64, os: String, kernel: String, swift: String, gitCommit: String,
+            backends: [String: String], allocator: String? = nil
+        ) {
             self.cpus = cpus
             self.cpuModel = cpuModel
             self.memoryBytes = memoryBytes
@@ -44,10 +51,11 @@ public struct Report: Codable, Sendable, Equatable {
             self.swift = swift
             self.gitCommit = gitCommit
             self.backends = backends
+            self.allocator = allocator
         }
 
         enum CodingKeys: String, CodingKey {
-            case cpus, os, kernel, swift, backends
+            case cpus, os, kernel, swift, backends, allocator
             case cpuModel = "cpu_model"
             case memoryBytes = "memory_bytes"
             case gitCommit = "git_commit"

@@ -6,7 +6,7 @@ public enum StressMarkdown {
             "\(report.config.records) records × \(report.config.valueSize) B, \(report.config.threads.first ?? 0) threads, seed \(report.config.seed)"
         if let fault = report.config.options["inject"] { out += ", injected fault `\(fault)`" }
         out +=
-            "; \(report.environment.cpus) CPUs, \(report.environment.os), commit \(report.environment.gitCommit).\n\n"
+            "; \(report.environment.cpus) CPUs, \(report.environment.os)\(report.environment.allocator.map { ", \($0)" } ?? ""), commit \(report.environment.gitCommit).\n\n"
         out += "| check | backend | result | detail | rate |\n|---|---|---|---|---|\n"
         for c in report.checks {
             let detail = c.detail.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

@@ -22,7 +22,7 @@ public enum HTMLReport {
             svg text{font:11px system-ui,sans-serif}
             </style></head><body>
             <h1>Strata benchmark \(escape(report.id))</h1>
-            <p>\(escape(report.created)) · \(report.environment.cpus) × \(escape(report.environment.cpuModel)) · \(escape(report.environment.os)) · commit \(escape(report.environment.gitCommit)) · \(report.config.records) records, \(report.config.valueSize) B values, sync \(report.config.sync ? "on" : "off")</p>
+            <p>\(escape(report.created)) · \(report.environment.cpus) × \(escape(report.environment.cpuModel)) · \(escape(report.environment.os))\(report.environment.allocator.map { " · \(escape($0))" } ?? "") · commit \(escape(report.environment.gitCommit)) · \(report.config.records) records, \(report.config.valueSize) B values, sync \(report.config.sync ? "on" : "off")</p>
 
             """
         html += "<div class=\"legend\">" + targets.enumerated().map { i, t in

@@ -7,7 +7,7 @@ public enum MarkdownReport {
         let s = ReportSummary(report: report)
         let env = report.environment
         var out = "# Strata benchmark \(report.id)\n\n"
-        out += "\(report.created) · \(env.cpus) × \(env.cpuModel) · \(humanBytes(env.memoryBytes)) · \(env.os) (kernel \(env.kernel)) · Swift \(env.swift) · commit `\(env.gitCommit)`\n\n"
+        out += "\(report.created) · \(env.cpus) × \(env.cpuModel) · \(humanBytes(env.memoryBytes)) · \(env.os) (kernel \(env.kernel)) · Swift \(env.swift)\(env.allocator.map { " · \($0)" } ?? "") · commit `\(env.gitCommit)`\n\n"
         out += "Backends: " + env.backends.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let c = report.config
         out += "  \nConfig: \(c.records) records, \(c.valueSize) B values, threads \(c.threads.map(String.init).joined(separator: ",")), \(c.repeats) repeat(s), sync \(c.sync ? "on" : "off"), seed \(c.seed)"
