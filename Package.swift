@@ -28,8 +28,11 @@ let package = Package(
     traits: [
         .trait(name: "RocksDB", description: "The RocksDB backend (needs librocksdb-dev)."),
         .trait(name: "LMDB", description: "The LMDB backend (needs liblmdb-dev)."),
-        .trait(name: "Jemalloc", description: "Link jemalloc as the process allocator (needs libjemalloc-dev)."),
-        .default(enabledTraits: ["RocksDB", "LMDB"]),
+        .trait(
+            name: "Jemalloc",
+            description: "Link jemalloc as the `strata` executable's allocator (needs libjemalloc-dev); the libraries never link it."
+        ),
+        .default(enabledTraits: ["RocksDB", "LMDB", "Jemalloc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +63,7 @@ let package = Package(
         ),
         // A cache prefetch hint for the trie's scans (`__builtin_prefetch`).
         .target(name: "CStrataPrefetch"),
+        .target(name: "CJemallocConfig"),
         .target(name: "StrataTrie", dependencies: ["StrataStore", "CStrataPrefetch"]),
         .target(name: "StrataFaults", dependencies: ["StrataStore"]),
 
@@ -128,6 +132,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .target(name: "CJemalloc", condition: .when(traits: ["Jemalloc"])),
+                .target(name: "CJemallocConfig", condition: .when(traits: ["Jemalloc"])),
             ]
         ),
 

@@ -5,6 +5,7 @@ import StrataStore
 
 #if Jemalloc
 import CJemalloc
+import CJemallocConfig
 #endif
 
 @main
