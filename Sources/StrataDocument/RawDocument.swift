@@ -54,6 +54,14 @@ public struct RawDocument: Sendable {
         self.init(storage: bytes, start: 0, end: bytes.count)
     }
 
+    /// Views a stored record's bytes that ``init(storedBytes:limits:)``
+    /// accepted before (the same array, which never changes), without
+    /// checking them again: for a result set that held the array and hands
+    /// it out on demand.
+    public init(acceptedStoredBytes bytes: [UInt8]) {
+        self.init(storage: bytes, start: 0, end: bytes.count)
+    }
+
     init(storage: [UInt8], start: Int, end: Int) {
         self.storage = storage
         self.start = start

@@ -45,6 +45,15 @@ public protocol ReadTransaction {
     /// for contents a write transaction has changed in place. Throws
     /// `notFound` for a dropped column family.
     func contentVersion(of cf: ColumnFamily) throws -> ContentVersion?
+
+    /// An immutable object that keeps every array this transaction's
+    /// ``get(_:in:)``, ``multiGet(_:in:)`` and cursors' ``StoreCursor/value()``
+    /// return alive and unchanged for as long as it lives (the trie's
+    /// snapshot, whose nodes hold the arrays), or nil. A caller that keeps
+    /// this object may then keep many such arrays without a reference each.
+    /// The default is nil: the arrays are copies the caller owns, or (in a
+    /// write transaction) a later write may replace them.
+    var valueOwner: (any AnyObject & Sendable)? { get }
 }
 
 /// A transaction that can also write. Its writes are visible to itself at once
@@ -118,6 +127,10 @@ extension ReadTransaction {
     /// Nil: no version is known, so callers read. (The default of the requirement.)
     @inlinable
     public func contentVersion(of cf: ColumnFamily) throws -> ContentVersion? { nil }
+
+    /// Nil: the arrays are the caller's own. (The default of the requirement.)
+    @inlinable
+    public var valueOwner: (any AnyObject & Sendable)? { nil }
 
     /// Calls `body` with the borrowed value stored under `key`, or nil.
     @inlinable

@@ -112,6 +112,11 @@ public final class TrieReadTransaction: ReadTransaction {
         return ContentVersion(token: try snapshot.trie(for: cf).root)
     }
 
+    /// The snapshot: every value array `get`, `multiGet` and a cursor's
+    /// `value()` return is held by one of its nodes, which are never written
+    /// again (see ``Snapshot``).
+    public var valueOwner: (any AnyObject & Sendable)? { snapshot }
+
     /// A lazy cursor over `range`. Throws like ``withValue(forKey:in:_:)``.
     public func makeCursor(in cf: ColumnFamily, range: KeyRange, reverse: Bool) throws -> TrieStoreCursor {
         try state.check()

@@ -104,10 +104,29 @@ struct Session<Txn: ReadTransaction> {
     /// The results as raw records (projected to the columns byte for byte
     /// where they are top-level), decoded by no one.
     func findRaw(_ query: Query, in name: String, hint: QueryHint = .automatic) throws -> ResultSet {
+        let c = try collection(name)
+        let plan = try self.plan(query, for: c, hint: hint)
+        let bound = try resultBound(of: plan, in: c)
+        let executor = Executor(session: self, collection: c, plan: plan)
+        // Whole records the store keeps alive are held through its owner, not
+        // one by one (``SharedRecords``), when there may be enough of them.
+        if query.columns == nil, executor.handsOverStoreArrays, let owner = txn.valueOwner,
+            (bound ?? .max) >= SharedRecords.minimumCount
+        {
+            var shared = SharedRecords(owner: owner, capacity: bound)
+            try executor.run { raw in
+                shared.append(raw.storage)
+                return true
+            }
+            return shared.count >= SharedRecords.minimumCount
+                ? ResultSet(shared: shared) : ResultSet(records: shared.owned())
+        }
         var out: [RawDocument] = []
-        try run(query, in: name, hint: hint, prepare: { if let n = $0 { out.reserveCapacity(n) } }) { raw in
+        if let bound { out.reserveCapacity(bound) }
+        try executor.run { raw in
             // Each record is handed over, not copied: no reference count moves.
             if let cols = query.columns { out.append(try Projection.applyRaw(cols, to: raw)) } else { out.append(raw) }
+            return true
         }
         return ResultSet(records: out)
     }

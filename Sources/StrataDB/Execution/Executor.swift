@@ -19,6 +19,13 @@ struct Executor<Txn: ReadTransaction> {
         self.filter = RawMatcher(plan.filter)
     }
 
+    /// Whether each record `run` hands over is, whole, an array the store
+    /// returned (from `get`, `multiGet` or a cursor's `value()`), so that the
+    /// store's ``StrataStore/ReadTransaction/valueOwner`` keeps it alive. A
+    /// covered plan builds its records from index entries, some of them
+    /// copies made here.
+    var handsOverStoreArrays: Bool { !plan.covered }
+
     private var txn: Txn { session.txn }
     private var cf: ColumnFamily { collection.cf }
 
