@@ -37,7 +37,7 @@ public struct ResultSet: RandomAccessCollection, Sendable {
     public var records: [RawDocument] {
         switch storage {
         case .owned(let records): return records
-        case .shared(let shared): return (0..<shared.count).map { shared[$0] }
+        case .shared(let shared): return shared.owned()
         }
     }
 
@@ -87,7 +87,7 @@ struct SharedRecords: @unchecked Sendable {
 
     init(owner: any AnyObject & Sendable, capacity: Int?) {
         // An array is one reference to its storage object, which is what
-        // `reference(to:)` keeps and `subscript` turns back into an array.
+        // `append` keeps and `subscript` turns back into an array.
         precondition(MemoryLayout<[UInt8]>.size == MemoryLayout<AnyObject>.size)
         self.owner = owner
         if let capacity { arrays.reserveCapacity(capacity) }
