@@ -238,6 +238,19 @@
             return mdb_txn_commit(handle)
         }
 
+        /// Ends a read-only transaction with `mdb_txn_reset`, closing every
+        /// open cursor first, and returns its handle for `mdb_txn_renew`;
+        /// nil when it had already ended.
+        func reset() -> OpaquePointer? {
+            precondition(isReadOnly, "only a read-only LMDB transaction can be reset")
+            guard let handle else { return nil }
+            closeCursors()
+            self.handle = nil
+            live.pointee = nil
+            mdb_txn_reset(handle)
+            return handle
+        }
+
         /// Closes every open cursor, then aborts.
         func abort() {
             guard let handle else { return }

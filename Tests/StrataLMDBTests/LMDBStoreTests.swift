@@ -1,6 +1,7 @@
 #if LMDB
     import Foundation
     import StrataStore
+    import Synchronization
     import Testing
 
     @testable import StrataLMDB
@@ -294,6 +295,59 @@
             }
             #expect(store.mapSize >= 16 << 20)
             #expect(try store.read { try $0.scan(in: cf, range: .prefix(b("w"))).count } == 40 * 128)
+        }
+
+        @Test("a read renews a reset transaction and sees every commit before it")
+        func renewedReadsSeeLaterCommits() throws {
+            let dir = try TestDirectory("renew")
+            defer { dir.remove() }
+            let store = try dir.open()
+            defer { try? store.close() }
+            let cf = try store.defaultColumnFamily()
+            for i in 0..<300 {
+                try store.write { try $0.put(b("counter"), b("\(i)"), in: cf) }
+                #expect(try store.read { try $0.get(b("counter"), in: cf) } == b("\(i)"))
+                #expect(store.idleReaderCount == 1, "one read at a time reuses one transaction")
+            }
+        }
+
+        @Test("more concurrent reads than are kept: the surplus is aborted, the rest renewed")
+        func concurrentReadsBeyondTheKeptOnes() throws {
+            let dir = try TestDirectory("renewmany")
+            defer { dir.remove() }
+            let store = try dir.open()
+            let cf = try store.defaultColumnFamily()
+            try store.write { try $0.put(b("k"), b("v0"), in: cf) }
+            let readers = LMDBStore.maxIdleReaders + 8
+            let entered = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let seen = Mutex<[[UInt8]?]>([])
+            let group = DispatchGroup()
+            for _ in 0..<readers {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    let value = try? store.read { txn throws in
+                        entered.signal()
+                        release.wait()
+                        return try txn.get(b("k"), in: cf)
+                    }
+                    seen.withLock { $0.append(value ?? nil) }
+                }
+            }
+            for _ in 0..<readers { entered.wait() }
+            // Every reader is inside its transaction: a commit now is later than all of them.
+            try store.write { try $0.put(b("k"), b("v1"), in: cf) }
+            for _ in 0..<readers { release.signal() }
+            group.wait()
+            #expect(seen.withLock { $0 } == Array(repeating: b("v0"), count: readers))
+            #expect(store.idleReaderCount == LMDBStore.maxIdleReaders)
+            #expect(try store.read { try $0.get(b("k"), in: cf) } == b("v1"))
+            try store.close()
+            #expect(store.idleReaderCount == 0)
+            let reopened = try dir.open()
+            defer { try? reopened.close() }
+            #expect(try reopened.read { try $0.get(b("k"), in: try reopened.defaultColumnFamily()) } == b("v1"))
         }
 
         @Test("close makes later calls throw closed; closing twice is fine; data survives reopen")
