@@ -70,24 +70,16 @@
         private let env: OpaquePointer
         private let mainDatabase: MDB_dbi
         private let maxKeySize: Int
-        private let gate = TransactionGate()
+        private let gate = TransactionGate(maxIdleReaders: LMDBStore.maxIdleReaders)
         private let catalog: Mutex<Catalog>
         /// `pthread_self()` of the thread inside a write closure, or 0; catches a
         /// nested write, which would otherwise deadlock on LMDB's writer mutex.
         private let writerThread = Atomic<UInt>(0)
-        /// Read transactions ended with `mdb_txn_reset`, renewed by later
-        /// reads (`mdb_txn_renew`) instead of begun anew: `mdb_txn_begin`
-        /// allocates a transaction with room for every named database
-        /// (about 50 KiB for 1,024), which a read that renews does not.
-        /// Aborted before the map changes size and when the store closes.
-        private let idleReaders = Mutex<[IdleReader]>([])
-        /// `@unchecked Sendable`: with `MDB_NOTLS` a reset read transaction
-        /// is bound to no thread, and only one read at a time holds it.
-        private struct IdleReader: @unchecked Sendable { let handle: OpaquePointer }
-        /// At most this many reset read transactions are kept.
+        /// At most this many reset read transactions are kept for renewal (see
+        /// ``TransactionGate``).
         static let maxIdleReaders = 16
         /// Reset read transactions waiting to be renewed (for tests).
-        var idleReaderCount: Int { idleReaders.withLock { $0.count } }
+        var idleReaderCount: Int { gate.idleReaderCount }
 
         private struct Catalog {
             var byName: [String: ColumnFamily] = [:]
@@ -303,8 +295,7 @@
 
         public func read<R>(_ body: (LMDBTransaction) throws -> R) throws -> R {
             while true {
-                try gate.enter()
-                var handle = idleReaders.withLock { $0.popLast() }?.handle
+                var handle = try gate.enterReading()?.handle
                 var rc: Int32 = 0
                 if let idle = handle {
                     rc = mdb_txn_renew(idle)
@@ -328,14 +319,10 @@
                 let txn = LMDBTransaction(handle: handle, env: env, readOnly: true, maxKeySize: maxKeySize)
                 defer {
                     if let reset = txn.reset() {
-                        let kept = idleReaders.withLock { idle in
-                            guard idle.count < Self.maxIdleReaders else { return false }
-                            idle.append(IdleReader(handle: reset))
-                            return true
-                        }
-                        if !kept { mdb_txn_abort(reset) }
+                        if let surplus = gate.leaveReading(keeping: .init(handle: reset)) { mdb_txn_abort(surplus.handle) }
+                    } else {
+                        gate.leave()
                     }
-                    gate.leave()
                 }
                 return try body(txn)
             }
@@ -499,9 +486,7 @@
         /// Aborts the reset read transactions kept for renewal. Called with
         /// no transaction active (inside the gate's exclusive section).
         private func abortIdleReaders() {
-            for idle in idleReaders.withLock({ idle in defer { idle.removeAll() }; return idle }) {
-                mdb_txn_abort(idle.handle)
-            }
+            for idle in gate.takeIdleReaders() { mdb_txn_abort(idle.handle) }
         }
     }
     /// An identifier of the calling thread, never 0.

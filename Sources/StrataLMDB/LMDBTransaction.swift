@@ -27,9 +27,10 @@
 
         /// The LMDB transaction; nil once committed or aborted.
         private(set) var handle: OpaquePointer?
-        /// `handle` while operations may use it: nil once finished or failed. Kept in a
-        /// raw allocation so the per-operation check pays no dynamic exclusivity check.
-        @usableFromInline let live: UnsafeMutablePointer<OpaquePointer?>
+        /// `handle` while operations may use it: nil once finished or failed.
+        /// `@exclusivity(unchecked)`: a transaction is used by one thread at a
+        /// time, so the per-operation check pays no dynamic exclusivity check.
+        @exclusivity(unchecked) @usableFromInline var live: OpaquePointer?
         /// True for `MDB_RDONLY` transactions.
         let isReadOnly: Bool
         /// `mdb_env_get_maxkeysize` of the environment.
@@ -45,8 +46,7 @@
 
         init(handle: OpaquePointer, env: OpaquePointer, readOnly: Bool, maxKeySize: Int) {
             self.handle = handle
-            self.live = .allocate(capacity: 1)
-            self.live.initialize(to: handle)
+            self.live = handle
             self.env = env
             self.isReadOnly = readOnly
             self.maxKeySize = maxKeySize
@@ -58,7 +58,6 @@
                 closeCursors()
                 mdb_txn_abort(handle)
             }
-            live.deallocate()
         }
 
         // MARK: Reads
@@ -154,7 +153,7 @@
         /// The live transaction handle, or `transactionFinished`.
         @inlinable @inline(__always)
         func usable() throws -> OpaquePointer {
-            guard let handle = live.pointee else { throw finishedError() }
+            guard let handle = live else { throw finishedError() }
             return handle
         }
 
@@ -202,7 +201,7 @@
             let error = storeError(lmdb: rc, operation)
             if !isReadOnly {
                 if failure == nil { failure = error }
-                live.pointee = nil
+                live = nil
                 if rc == MDB_MAP_FULL && mapFullAt == nil {
                     var info = MDB_envinfo()
                     mdb_env_info(env, &info)
@@ -234,7 +233,7 @@
             guard let handle else { return 0 }
             closeCursors()
             self.handle = nil
-            live.pointee = nil
+            live = nil
             return mdb_txn_commit(handle)
         }
 
@@ -246,7 +245,7 @@
             guard let handle else { return nil }
             closeCursors()
             self.handle = nil
-            live.pointee = nil
+            live = nil
             mdb_txn_reset(handle)
             return handle
         }
@@ -256,7 +255,7 @@
             guard let handle else { return }
             closeCursors()
             self.handle = nil
-            live.pointee = nil
+            live = nil
             mdb_txn_abort(handle)
         }
 

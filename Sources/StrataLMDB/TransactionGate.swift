@@ -21,14 +21,35 @@
     /// Entering is a short `Mutex` section per transaction, never per operation.
     /// Both exclusive uses are rare, so waiting is a short sleep loop rather than
     /// a condition variable.
+    ///
+    /// The gate also keeps the read transactions that ended with
+    /// `mdb_txn_reset`, so that a read renews one (`mdb_txn_renew`) in the
+    /// same lock section that lets it in, instead of beginning a new one:
+    /// `mdb_txn_begin` allocates a transaction with room for every named
+    /// database (about 50 KiB for 1,024), which a renewed read does not.
     final class TransactionGate: Sendable {
+        /// A reset read transaction. `@unchecked Sendable`: with `MDB_NOTLS` it
+        /// is bound to no thread, and it is used by one read at a time.
+        struct IdleReader: @unchecked Sendable { let handle: OpaquePointer }
+
         private struct State {
             var active = 0
             var exclusive = false
             var closed = false
+            var idle: [IdleReader] = []
         }
 
         private let state = Mutex(State())
+        /// At most this many reset read transactions are kept.
+        let maxIdleReaders: Int
+
+        init(maxIdleReaders: Int) {
+            self.maxIdleReaders = maxIdleReaders
+            state.withLock { $0.idle.reserveCapacity(maxIdleReaders) }
+        }
+
+        /// Reset read transactions waiting to be renewed.
+        var idleReaderCount: Int { state.withLock { $0.idle.count } }
 
         /// Whether ``close(_:)`` has run.
         var isClosed: Bool { state.withLock { $0.closed } }
@@ -47,9 +68,45 @@
             }
         }
 
+        /// Enters for one read transaction, and hands out a reset one to renew
+        /// when there is one. Throws `closed` after close.
+        func enterReading() throws -> IdleReader? {
+            while true {
+                let entered = try state.withLock { s throws(StoreError) -> (Bool, IdleReader?) in
+                    if s.closed { throw StoreError(.closed, "lmdb: the store is closed") }
+                    if s.exclusive { return (false, nil) }
+                    s.active += 1
+                    return (true, s.idle.popLast())
+                }
+                if entered.0 { return entered.1 }
+                usleep(50)
+            }
+        }
+
         /// Leaves after a transaction ended.
         func leave() {
             state.withLock { $0.active -= 1 }
+        }
+
+        /// Leaves after a read transaction ended with `mdb_txn_reset`, keeping
+        /// it for a later read when there is room. Returns it when there is
+        /// not: the caller aborts it.
+        func leaveReading(keeping reset: IdleReader) -> IdleReader? {
+            state.withLock { s in
+                s.active -= 1
+                guard s.idle.count < maxIdleReaders else { return reset }
+                s.idle.append(reset)
+                return nil
+            }
+        }
+
+        /// Removes and returns the kept reset read transactions, for the caller
+        /// to abort. Called with no transaction active (in an exclusive section).
+        func takeIdleReaders() -> [IdleReader] {
+            state.withLock { s in
+                defer { s.idle.removeAll() }
+                return s.idle
+            }
         }
 
         /// Runs `body` while no transaction of this process is active, waiting up to
