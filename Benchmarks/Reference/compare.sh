@@ -40,7 +40,7 @@ for line in open(sys.argv[1]):
 print(f"median of {sys.argv[2]} interleaved rounds, ops/s")
 print(f"{'backend':8} {'phase':12} {'C':>12} {'Swift':>12} {'Swift/C':>8}  Swift min-max")
 for backend in ("lmdb", "rocksdb", "trie"):
-    for phase in ("write", "bulk-load", "read-random", "scan"):
+    for phase in ("write", "bulk-load", "read-random", "read-single", "scan"):
         s = rows.get((backend, "Swift", phase)); c = rows.get((backend, "C", phase))
         if not s: continue
         ms = statistics.median(s); mc = statistics.median(c) if c else None

@@ -3,6 +3,8 @@
  *   keys   k%015d (16 bytes), values of VALUE_SIZE bytes
  *   write  NUM keys in random order, BATCH puts per transaction/WriteBatch
  *   read   every key once in another random order, checking the value's length
+ *   single every key once in a third order, one read transaction per get
+ *          (lmdb_reference and the Swift side only)
  *   scan   a full ordered scan, summing key and value lengths
  * Random orders come from a SplitMix64 Fisher–Yates shuffle with fixed seeds. */
 #include <stdint.h>

@@ -94,6 +94,19 @@ enum ReferenceWorkload {
         report("read-random", num, now() - start)
         precondition(total == num * valueSize, "read check failed")
 
+        // read-single: every get in a read transaction of its own.
+        order = shuffled(num, seed: 3)
+        total = 0
+        start = now()
+        for j in 0..<num {
+            formatKey(order[j], into: &key)
+            total &+= try store.read { txn in
+                try key.withUnsafeBytes { k in try txn.withValue(forKey: k, in: cf) { $0?.count ?? 0 } }
+            }
+        }
+        report("read-single", num, now() - start)
+        precondition(total == num * valueSize, "read-single check failed")
+
         total = 0
         start = now()
         let n = try store.read { txn in
