@@ -231,9 +231,63 @@ extension RStarTree {
     }
 
     /// `nearest(to:k:)` as slots, in order.
+    ///
+    /// First a radius walk, with a radius guessed to hold somewhat more than
+    /// `k` points: when it finds at least `k`, its first `k` (sorted by
+    /// distance, then id) are the answer, since every point outside is
+    /// farther than every point inside. A radius walk tests entries with two
+    /// vector comparisons each and keeps no queue, so it is about twice as
+    /// fast as best-first for the same number of hits. When the guess finds
+    /// fewer, or there is none, best-first answers.
     func slotsNearest(to point: GeoPoint, k: Int) throws(SpatialError) -> ArraySlice<SlotHit> {
         try QueryArguments.check(limit: k, name: "k")
+        guard k > 0, count > 0 else { return [] }
+        if k < count, let radius = knnRadius(around: point, k: k) {
+            let found = withinRadius(point, radius)
+            if found.count >= k { return found.prefix(k) }
+        }
         return bestFirst(from: point, within: .infinity, k: k)
+    }
+
+    /// A radius expected to hold `1.5k + 4` points around `center` (k = 10:
+    /// 19, and fewer than 10 with a Poisson chance of about 1 %), if the
+    /// points near it are as dense as in the leaf whose rectangle holds it.
+    /// Nil when the tree is one leaf, when no leaf's rectangle holds the
+    /// centre (it is away from the points, where density says nothing), for
+    /// a leaf of fewer than 4 points or with no area, and above 1,000 km.
+    func knnRadius(around center: GeoPoint, k: Int) -> Double? {
+        var node = root
+        guard pool.level(node) > 0 else { return nil }
+        let boxStore = pool.boxStore
+        let refStore = pool.refStore
+        let stride = pool.stride
+        let lon = center.longitude
+        let lat = center.latitude
+        while true {
+            let b = boxStore + Int(node) * stride * 4
+            var chosen = -1
+            for i in 0..<pool.count(node) {
+                let e = b + 4 * i
+                if lon >= e[0] && lat >= e[1] && lon <= e[2] && lat <= e[3] {
+                    chosen = i
+                    break
+                }
+            }
+            guard chosen >= 0 else { return nil }
+            let child = refStore[Int(node) * stride + chosen]
+            guard pool.level(node) == 1 else {
+                node = child
+                continue
+            }
+            let e = b + 4 * chosen
+            let points = Double(pool.count(child))
+            let metresPerDegree = Haversine.earthRadiusMeters * Haversine.radiansPerDegree
+            let height = (e[3] - e[1]) * metresPerDegree
+            let width = (e[2] - e[0]) * metresPerDegree * cos(lat * Haversine.radiansPerDegree)
+            guard points >= 4, height > 0, width > 0 else { return nil }
+            let radius = ((1.5 * Double(k) + 4) * height * width / (Double.pi * points)).squareRoot()
+            return radius.isFinite && radius > 0 && radius <= 1_000_000 ? radius : nil
+        }
     }
 
     /// Sorts hits nearest first, equal distances by id.

@@ -126,6 +126,47 @@ struct RStarTreeTests {
         }
     }
 
+    /// `nearest` walks a radius guessed from the density of the leaf around
+    /// the query, and falls back to best-first when that finds fewer than k:
+    /// dense regions on the antimeridian, near a pole and elsewhere, queries
+    /// inside them (where the guess is made) and outside.
+    @Test("k nearest through a guessed radius match brute force", arguments: [31 as UInt64, 32])
+    func nearestThroughAGuessedRadius(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        let regions = [
+            try GeoPoint(latitude: 0.5, longitude: 179.999), try GeoPoint(latitude: 89.95, longitude: 10),
+            try GeoPoint(latitude: -33.9, longitude: 151.2), try GeoPoint(latitude: 0, longitude: 0),
+        ]
+        let spreads = [0.01, 0.04, 1, 5]
+        var model = BruteForce()
+        var entries: [SpatialEntry] = []
+        for i in 0..<4_000 {
+            let p = rng.point(near: regions[i % 4], spreadDegrees: spreads[i % 4])
+            entries.append(SpatialEntry(id: "o\(i)", point: p))
+            model.objects["o\(i)"] = p
+        }
+        let tree: RStarTree
+        if seed == 31 {
+            tree = try RStarTree(bulkLoading: entries)
+        } else {
+            tree = RStarTree(maxEntries: 16)
+            for e in entries { try tree.insert(id: e.id, point: e.point) }
+        }
+        #expect(tree.invariantViolations() == [])
+        var guessed = 0
+        for q in 0..<240 {
+            let center = q % 10 == 9 ? rng.point() : rng.point(near: regions[q % 4], spreadDegrees: spreads[q % 4])
+            let k = [1, 5, 10, 40][(q / 4) % 4]
+            if tree.knnRadius(around: center, k: k) != nil { guessed += 1 }
+            let knn = try tree.nearest(to: center, k: k)
+            let want = Array(model.ranked(from: center).prefix(k))
+            #expect(knn == want, "seed \(seed): \(k) nearest to \(center): \(knn.map(\.id)) expected \(want.map(\.id))")
+            if knn != want { return }
+        }
+        // Most queries inside the regions take the radius walk.
+        #expect(guessed >= 120, "seed \(seed): a radius was guessed for \(guessed) of 240 queries")
+    }
+
     @Test("clustered points: many duplicates and ties")
     func duplicatesAndTies() throws {
         let seed: UInt64 = 21
