@@ -86,6 +86,16 @@ struct SearchScratch {
     }
 }
 
+/// Counts of the ways the distance searches answered (see `slotsNear` and
+/// `slotsNearest`); an increment each, so they cost nothing measurable.
+struct SearchPaths: Equatable {
+    var radiusWalks = 0
+    var limitedBestFirst = 0
+    var nearestFirstWalk = 0
+    var nearestSecondWalk = 0
+    var nearestBestFirst = 0
+}
+
 extension RStarTree {
     /// The objects inside or on the edge of the box, in no particular order.
     public func search(in box: BoundingBox) -> [SpatialEntry] {
@@ -220,42 +230,70 @@ extension RStarTree {
     func id(ofSlot slot: Int32) -> String { ids[Int(slot)] }
 
     /// `search(near:radiusMeters:limit:)` as slots, in order.
+    ///
+    /// A radius walk of the covering box, unless a limit cuts the answer
+    /// short and the radius is expected to hold many more points than the
+    /// limit (by the density around the centre, `pointsPerSquareMeter`):
+    /// then best-first, so that a wide radius with a small limit does not
+    /// visit everything.
     func slotsNear(_ center: GeoPoint, radiusMeters: Double, limit: Int) throws(SpatialError) -> ArraySlice<SlotHit> {
         try Haversine.validate(radiusMeters: radiusMeters)
         try QueryArguments.check(limit: limit, name: "limit")
         guard limit > 0, count > 0 else { return [] }
-        // A bounded radius walks the covering box; a limit runs best-first so
-        // that a wide radius with a small limit does not visit everything.
-        if limit < count { return bestFirst(from: center, within: radiusMeters, k: limit) }
-        return withinRadius(center, radiusMeters)
+        if limit < count {
+            guard let density = pointsPerSquareMeter(around: center),
+                Double.pi * radiusMeters * radiusMeters * density <= 4 * Double(limit) + 64
+            else {
+                searchPaths.limitedBestFirst &+= 1
+                return bestFirst(from: center, within: radiusMeters, k: limit)
+            }
+        }
+        searchPaths.radiusWalks &+= 1
+        return withinRadius(center, radiusMeters, first: limit)
     }
 
     /// `nearest(to:k:)` as slots, in order.
     ///
-    /// First a radius walk, with a radius guessed to hold somewhat more than
-    /// `k` points: when it finds at least `k`, its first `k` (sorted by
-    /// distance, then id) are the answer, since every point outside is
-    /// farther than every point inside. A radius walk tests entries with two
-    /// vector comparisons each and keeps no queue, so it is about twice as
-    /// fast as best-first for the same number of hits. When the guess finds
-    /// fewer, or there is none, best-first answers.
+    /// First a radius walk, with a radius expected to hold `1.5k + 4` points
+    /// by the density around the query (k = 10: 19, and fewer than 10 with
+    /// a Poisson chance of about 1 %): when it finds at least `k`, its first
+    /// `k` (by distance, then id) are the answer, since every point outside
+    /// is farther than every point inside. If it finds fewer, a walk of twice
+    /// the radius. A radius walk tests entries with two vector comparisons
+    /// each and keeps no queue, so it is about twice as fast as best-first
+    /// for the same number of hits. Best-first answers when both walks come
+    /// up short, when the density says nothing, or for radii over 1,000 km.
+    /// A guess only decides how the search runs: a radius that holds fewer
+    /// than `k` points is never trusted.
     func slotsNearest(to point: GeoPoint, k: Int) throws(SpatialError) -> ArraySlice<SlotHit> {
         try QueryArguments.check(limit: k, name: "k")
         guard k > 0, count > 0 else { return [] }
-        if k < count, let radius = knnRadius(around: point, k: k) {
-            let found = withinRadius(point, radius)
-            if found.count >= k { return found.prefix(k) }
+        if k < count, let density = pointsPerSquareMeter(around: point) {
+            let radius = ((1.5 * Double(k) + 4) / (Double.pi * density)).squareRoot()
+            if radius.isFinite && radius > 0 && radius <= 500_000 {
+                let found = withinRadius(point, radius, first: k)
+                if found.count >= k {
+                    searchPaths.nearestFirstWalk &+= 1
+                    return found
+                }
+                let again = withinRadius(point, 2 * radius, first: k)
+                if again.count >= k {
+                    searchPaths.nearestSecondWalk &+= 1
+                    return again
+                }
+            }
         }
+        searchPaths.nearestBestFirst &+= 1
         return bestFirst(from: point, within: .infinity, k: k)
     }
 
-    /// A radius expected to hold `1.5k + 4` points around `center` (k = 10:
-    /// 19, and fewer than 10 with a Poisson chance of about 1 %), if the
-    /// points near it are as dense as in the leaf whose rectangle holds it.
-    /// Nil when the tree is one leaf, when no leaf's rectangle holds the
-    /// centre (it is away from the points, where density says nothing), for
-    /// a leaf of fewer than 4 points or with no area, and above 1,000 km.
-    func knnRadius(around center: GeoPoint, k: Int) -> Double? {
+    /// The density of points around `center`, as the leaf reached by
+    /// descending to the child whose rectangle holds the centre, or else to
+    /// the nearest one, has them (a third of random centres fall in the gaps
+    /// between leaves, and the leaf beside a gap is as good a guess). Nil
+    /// when the tree is one leaf, and for a leaf of fewer than 4 points or
+    /// with no area.
+    func pointsPerSquareMeter(around center: GeoPoint) -> Double? {
         var node = root
         guard pool.level(node) > 0 else { return nil }
         let boxStore = pool.boxStore
@@ -263,17 +301,24 @@ extension RStarTree {
         let stride = pool.stride
         let lon = center.longitude
         let lat = center.latitude
+        let cosLat = cos(lat * Haversine.radiansPerDegree)
         while true {
             let b = boxStore + Int(node) * stride * 4
-            var chosen = -1
+            var chosen = 0
+            var nearest = Double.infinity
             for i in 0..<pool.count(node) {
                 let e = b + 4 * i
-                if lon >= e[0] && lat >= e[1] && lon <= e[2] && lat <= e[3] {
+                // Squared distance in degrees, longitude scaled to the
+                // centre's latitude; zero inside (no wrap: only a guess).
+                let dx = max(e[0] - lon, 0, lon - e[2]) * cosLat
+                let dy = max(e[1] - lat, 0, lat - e[3])
+                let d = dx * dx + dy * dy
+                if d < nearest {
                     chosen = i
-                    break
+                    nearest = d
+                    if d == 0 { break }
                 }
             }
-            guard chosen >= 0 else { return nil }
             let child = refStore[Int(node) * stride + chosen]
             guard pool.level(node) == 1 else {
                 node = child
@@ -282,11 +327,10 @@ extension RStarTree {
             let e = b + 4 * chosen
             let points = Double(pool.count(child))
             let metresPerDegree = Haversine.earthRadiusMeters * Haversine.radiansPerDegree
-            let height = (e[3] - e[1]) * metresPerDegree
-            let width = (e[2] - e[0]) * metresPerDegree * cos(lat * Haversine.radiansPerDegree)
-            guard points >= 4, height > 0, width > 0 else { return nil }
-            let radius = ((1.5 * Double(k) + 4) * height * width / (Double.pi * points)).squareRoot()
-            return radius.isFinite && radius > 0 && radius <= 1_000_000 ? radius : nil
+            let area = (e[3] - e[1]) * metresPerDegree * (e[2] - e[0]) * metresPerDegree * cosLat
+            guard points >= 4, area > 0 else { return nil }
+            let density = points / area
+            return density.isFinite ? density : nil
         }
     }
 
@@ -299,7 +343,7 @@ extension RStarTree {
     /// Every object within `radius` metres: a walk of the covering box in
     /// degrees (one or more non-wrapping parts), a great-circle distance only
     /// for the points inside it.
-    private func withinRadius(_ center: GeoPoint, _ radius: Double) -> ArraySlice<SlotHit> {
+    private func withinRadius(_ center: GeoPoint, _ radius: Double, first: Int) -> ArraySlice<SlotHit> {
         var found = scratch.hits
         var stack = scratch.stack
         scratch.hits = []
@@ -331,8 +375,51 @@ extension RStarTree {
                 }
             }
         }
-        found.sort(by: precedes)
-        return found[...]
+        let n = min(first, found.count)
+        sortPrefix(&found, n)
+        return found.prefix(n)
+    }
+
+    /// Puts the `n` hits that come first (by `precedes`) at the front of
+    /// `hits`, in order; the rest are left in no order. A radius query finds
+    /// a few dozen hits at most for the sizes asked of it, where an insertion
+    /// sort into the front `n` beats a full sort; long answers get a full sort.
+    private func sortPrefix(_ hits: inout [SlotHit], _ n: Int) {
+        guard n > 0 else { return }
+        guard hits.count <= 64 else {
+            if n == hits.count { hits.sort(by: precedes) } else { partialSort(&hits, n) }
+            return
+        }
+        hits.withUnsafeMutableBufferPointer { h in
+            for i in 1..<h.count {
+                let hit = h[i]
+                // A hit that does not come before the last of a full front
+                // stays where it is.
+                if i >= n && !precedes(hit, h[n - 1]) { continue }
+                var j = min(i, n - 1)
+                if i >= n { h[i] = h[n - 1] }
+                while j > 0 && precedes(hit, h[j - 1]) {
+                    h[j] = h[j - 1]
+                    j -= 1
+                }
+                h[j] = hit
+            }
+        }
+    }
+
+    /// The first `n` of many hits, in order: a max-heap of the best `n`, then sorted.
+    private func partialSort(_ hits: inout [SlotHit], _ n: Int) {
+        var heap: [SlotHit] = []
+        heap.reserveCapacity(n)
+        for hit in hits {
+            if heap.count < n {
+                pushMax(&heap, hit)
+            } else if precedes(hit, heap[0]) {
+                replaceMax(&heap, hit)
+            }
+        }
+        heap.sort(by: precedes)
+        hits.replaceSubrange(0..<n, with: heap)
     }
 
     /// Best-first search (Hjaltason and Samet): pop entries by lower bound,

@@ -94,6 +94,8 @@ public final class RStarTree: SpatialIndex {
     @exclusivity(unchecked) private var reinsertedLevels: UInt64 = 0
     /// Search buffers, kept between searches to avoid allocating.
     @exclusivity(unchecked) var scratch = SearchScratch()
+    /// How the distance searches ran, for tests that must see each way taken.
+    @exclusivity(unchecked) var searchPaths = SearchPaths()
 
     /// How insertions place entries.
     public enum InsertionPolicy: Sendable {

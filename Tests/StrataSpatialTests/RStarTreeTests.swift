@@ -126,11 +126,13 @@ struct RStarTreeTests {
         }
     }
 
-    /// `nearest` walks a radius guessed from the density of the leaf around
-    /// the query, and falls back to best-first when that finds fewer than k:
-    /// dense regions on the antimeridian, near a pole and elsewhere, queries
-    /// inside them (where the guess is made) and outside.
-    @Test("k nearest through a guessed radius match brute force", arguments: [31 as UInt64, 32])
+    /// `nearest` walks a radius guessed from the density around the query,
+    /// then twice that radius, then falls back to best-first; `search(near:)`
+    /// with a limit walks the radius when the density says it holds few
+    /// points, else runs best-first. Dense regions on the antimeridian, near
+    /// a pole and elsewhere, queries inside them and outside, every way
+    /// taken (`searchPaths`), every answer checked by brute force.
+    @Test("k nearest and limited radius searches, walked or best-first, match brute force", arguments: [31 as UInt64, 32])
     func nearestThroughAGuessedRadius(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         let regions = [
@@ -153,18 +155,25 @@ struct RStarTreeTests {
             for e in entries { try tree.insert(id: e.id, point: e.point) }
         }
         #expect(tree.invariantViolations() == [])
-        var guessed = 0
-        for q in 0..<240 {
+        for q in 0..<400 {
             let center = q % 10 == 9 ? rng.point() : rng.point(near: regions[q % 4], spreadDegrees: spreads[q % 4])
             let k = [1, 5, 10, 40][(q / 4) % 4]
-            if tree.knnRadius(around: center, k: k) != nil { guessed += 1 }
+            let ranked = model.ranked(from: center)
             let knn = try tree.nearest(to: center, k: k)
-            let want = Array(model.ranked(from: center).prefix(k))
+            let want = Array(ranked.prefix(k))
             #expect(knn == want, "seed \(seed): \(k) nearest to \(center): \(knn.map(\.id)) expected \(want.map(\.id))")
             if knn != want { return }
+            let radius = [10.0, 200, 5_000, 100_000, 3_000_000][q % 5]
+            let near = try tree.search(near: center, radiusMeters: radius, limit: k)
+            let wantNear = Array(ranked.filter { $0.distanceMeters <= radius }.prefix(k))
+            #expect(near == wantNear, "seed \(seed): \(radius) m around \(center), limit \(k): \(near.map(\.id)) expected \(wantNear.map(\.id))")
+            if near != wantNear { return }
         }
-        // Most queries inside the regions take the radius walk.
-        #expect(guessed >= 120, "seed \(seed): a radius was guessed for \(guessed) of 240 queries")
+        let paths = tree.searchPaths
+        #expect(paths.nearestFirstWalk >= 150, "seed \(seed): \(paths)")
+        #expect(paths.nearestSecondWalk + paths.nearestBestFirst >= 1, "seed \(seed): \(paths)")
+        #expect(paths.nearestBestFirst >= 1, "seed \(seed): \(paths)")
+        #expect(paths.radiusWalks >= 100 && paths.limitedBestFirst >= 50, "seed \(seed): \(paths)")
     }
 
     @Test("clustered points: many duplicates and ties")
