@@ -132,7 +132,9 @@ struct RStarTreeTests {
     /// points, else runs best-first. Dense regions on the antimeridian, near
     /// a pole and elsewhere, queries inside them and outside, every way
     /// taken (`searchPaths`), every answer checked by brute force.
-    @Test("k nearest and limited radius searches, walked or best-first, match brute force", arguments: [31 as UInt64, 32])
+    @Test(
+        "k nearest and limited radius searches, walked or best-first, match brute force",
+        arguments: [31 as UInt64, 32])
     func nearestThroughAGuessedRadius(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         let regions = [
@@ -166,7 +168,9 @@ struct RStarTreeTests {
             let radius = [10.0, 200, 5_000, 100_000, 3_000_000][q % 5]
             let near = try tree.search(near: center, radiusMeters: radius, limit: k)
             let wantNear = Array(ranked.filter { $0.distanceMeters <= radius }.prefix(k))
-            #expect(near == wantNear, "seed \(seed): \(radius) m around \(center), limit \(k): \(near.map(\.id)) expected \(wantNear.map(\.id))")
+            #expect(
+                near == wantNear,
+                "seed \(seed): \(radius) m around \(center), limit \(k): \(near.map(\.id)) expected \(wantNear.map(\.id))")
             if near != wantNear { return }
         }
         let paths = tree.searchPaths
