@@ -262,7 +262,8 @@ extension RStarTree {
     /// the radius. A radius walk tests entries with two vector comparisons
     /// each and keeps no queue, so it is about twice as fast as best-first
     /// for the same number of hits. Best-first answers when both walks come
-    /// up short, when the density says nothing, or for radii over 1,000 km.
+    /// up short, when the density says nothing, or when the guessed radius
+    /// is over 500 km (where the points are too sparse for a walk to pay).
     /// A guess only decides how the search runs: a radius that holds fewer
     /// than `k` points is never trusted.
     func slotsNearest(to point: GeoPoint, k: Int) throws(SpatialError) -> ArraySlice<SlotHit> {
