@@ -94,6 +94,10 @@ struct SearchPaths: Equatable {
     var nearestFirstWalk = 0
     var nearestSecondWalk = 0
     var nearestBestFirst = 0
+    /// Radius walks whose hits were ordered by rank (`sortPrefix`), and
+    /// those that had equal distances in the front and were ordered by id.
+    var rankedSorts = 0
+    var tieSorts = 0
 }
 
 extension RStarTree {
@@ -382,15 +386,23 @@ extension RStarTree {
     }
 
     /// Puts the `n` hits that come first (by `precedes`) at the front of
-    /// `hits`, in order; the rest are left in no order. A radius query finds
-    /// a few dozen hits at most for the sizes asked of it, where an insertion
-    /// sort into the front `n` beats a full sort; long answers get a full sort.
+    /// `hits`, in order; what follows them is left unspecified. A radius
+    /// query finds a few dozen hits at most for the sizes asked of it: up to
+    /// 32 are ranked (`rankFront`), and when equal distances make ranks
+    /// collide, or there are more, an insertion sort into the front `n`
+    /// orders them; long answers get a full sort.
     private func sortPrefix(_ hits: inout [SlotHit], _ n: Int) {
         guard n > 0 else { return }
         guard hits.count <= 64 else {
             if n == hits.count { hits.sort(by: precedes) } else { partialSort(&hits, n) }
             return
         }
+        let ranked = hits.count <= 32 ? hits.withUnsafeMutableBufferPointer { Self.rankFront($0, n) } : false
+        if ranked {
+            searchPaths.rankedSorts &+= 1
+            return
+        }
+        if hits.count <= 32 { searchPaths.tieSorts &+= 1 }
         hits.withUnsafeMutableBufferPointer { h in
             for i in 1..<h.count {
                 let hit = h[i]
@@ -404,6 +416,45 @@ extension RStarTree {
                     j -= 1
                 }
                 h[j] = hit
+            }
+        }
+    }
+
+    /// Orders the front `n` of at most 32 hits by distance without a branch
+    /// on the data: a hit's rank is the number of hits strictly nearer
+    /// (counted four distances at a time), and a hit of rank below `n` goes
+    /// to that place. An insertion sort instead mispredicts about once per
+    /// comparison on random distances, and a radius query pays that for
+    /// every hit. When two hits of rank below `n` share a rank (an equal
+    /// distance, which `precedes` orders by id), nothing is written and the
+    /// result is false. Distinct ranks below `n` are exactly 0 ..< n: a hit
+    /// of rank r has r nearer hits, of ranks below r.
+    static func rankFront(_ h: UnsafeMutableBufferPointer<SlotHit>, _ n: Int) -> Bool {
+        let m = h.count
+        let front = min(n, m)
+        // The distances four to a vector, the last one padded with infinity
+        // (never nearer than anything).
+        let lanes = (m + 3) / 4
+        return withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: lanes) { d in
+            withUnsafeTemporaryAllocation(of: SlotHit.self, capacity: front) { out in
+                d[lanes - 1] = SIMD4(repeating: .infinity)
+                let flat = UnsafeMutableRawPointer(d.baseAddress!).assumingMemoryBound(to: Double.self)
+                for i in 0..<m { flat[i] = h[i].distance }
+                var filled: UInt32 = 0
+                var placed = 0
+                for i in 0..<m {
+                    let di = SIMD4(repeating: flat[i])
+                    var nearer = SIMD4<Int64>()
+                    for lane in 0..<lanes { nearer &+= SIMD4<Int64>().replacing(with: 1, where: d[lane] .< di) }
+                    let rank = Int(nearer.wrappedSum())
+                    guard rank < front else { continue }
+                    out[rank] = h[i]
+                    filled |= 1 &<< UInt32(truncatingIfNeeded: rank)
+                    placed &+= 1
+                }
+                guard placed == front && filled.nonzeroBitCount == front else { return false }
+                for i in 0..<front { h[i] = out[i] }
+                return true
             }
         }
     }

@@ -46,7 +46,9 @@ struct StoredBSONTests {
         process.arguments = arguments
         let out = Pipe()
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("strata-stderr-\(UUID())")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errorFile.path])
+        }
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let err = try FileHandle(forWritingTo: errorFile)
         defer { try? err.close() }

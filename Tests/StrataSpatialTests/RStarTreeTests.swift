@@ -178,6 +178,7 @@ struct RStarTreeTests {
         #expect(paths.nearestSecondWalk + paths.nearestBestFirst >= 1, "seed \(seed): \(paths)")
         #expect(paths.nearestBestFirst >= 1, "seed \(seed): \(paths)")
         #expect(paths.radiusWalks >= 100 && paths.limitedBestFirst >= 50, "seed \(seed): \(paths)")
+        #expect(paths.rankedSorts >= 100, "seed \(seed): \(paths)")
     }
 
     @Test("clustered points: many duplicates and ties")
@@ -194,6 +195,46 @@ struct RStarTreeTests {
         }
         #expect(tree.invariantViolations() == [])
         try Self.check(tree, against: model, queries: 200, rng: &rng, seed: seed)
+    }
+
+    /// Short answers (up to 32 hits, ordered by rank) with equal distances:
+    /// a lattice of 1/64° steps, so that points east and west of a query on
+    /// the lattice are at exactly the same computed distance, and ids that
+    /// do not follow the lattice. Both ways of ordering a walk's hits run.
+    @Test("short answers with equal distances come in id order")
+    func equalDistancesInShortAnswers() throws {
+        var rng = SplitMix64(seed: 41)
+        var model = BruteForce()
+        var entries: [SpatialEntry] = []
+        let order = (0..<400).shuffled(using: &rng)
+        for (n, cell) in order.enumerated() {
+            let p = try GeoPoint(
+                latitude: 10 + Double(cell / 20) / 64, longitude: 20 + Double(cell % 20) / 64)
+            entries.append(SpatialEntry(id: "p\(n)", point: p))
+            model.objects["p\(n)"] = p
+        }
+        let tree = try RStarTree(bulkLoading: entries)
+        for q in 0..<300 {
+            let half = q % 2 == 0 ? 0 : 0.5  // on the lattice, or amid four of its points
+            let center = try GeoPoint(
+                latitude: 10 + (Double(Int.random(in: 2..<18, using: &rng)) + half) / 64,
+                longitude: 20 + (Double(Int.random(in: 2..<18, using: &rng)) + half) / 64)
+            let ranked = model.ranked(from: center)
+            let radius = [1_000.0, 2_000, 3_000, 4_000, 5_000][q % 5]
+            let k = [1, 2, 3, 4, 5, 9, 10][q % 7]
+            for limit in [k, Int.max] {
+                let near = try tree.search(near: center, radiusMeters: radius, limit: limit)
+                let want = Array(ranked.filter { $0.distanceMeters <= radius }.prefix(limit))
+                #expect(
+                    near == want,
+                    "\(radius) m around \(center), limit \(limit): \(near.map(\.id)) expected \(want.map(\.id))")
+                if near != want { return }
+            }
+            let knn = try tree.nearest(to: center, k: k)
+            #expect(knn == Array(ranked.prefix(k)), "\(k) nearest to \(center): \(knn.map(\.id))")
+        }
+        let paths = tree.searchPaths
+        #expect(paths.rankedSorts >= 50 && paths.tieSorts >= 50, "\(paths)")
     }
 
     /// Seeds 105 and 106 use the fast insertion policy.
