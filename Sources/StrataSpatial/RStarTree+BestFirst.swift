@@ -26,6 +26,7 @@ extension RStarTree {
         // a cache miss of its own. (Only a hint: nothing is read through it.)
         let idsBase = ids.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
         let idStride = MemoryLayout<String>.stride
+        let (hintBase, hintStride) = hitHint
         var worst = radius
         var worstTerm = QueryPoint.term(ofMeters: radius)
         // The covering box of `worst`, brought up to date before each node
@@ -84,6 +85,7 @@ extension RStarTree {
                     guard d <= worst else { continue }
                     let hit = SlotHit(distance: d, term: a, slot: Int32(slots[i]), longitude: lon, latitude: lat)
                     if let idsBase { strata_prefetch(idsBase + Int(hit.slot) * idStride) }
+                    if let hintBase { strata_prefetch(hintBase + Int(hit.slot) * hintStride) }
                     if queue.hits.count < k {
                         pushMax(&queue.hits, hit)
                     } else if precedes(hit, queue.hits[0]) {

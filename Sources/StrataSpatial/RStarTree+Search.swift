@@ -364,6 +364,7 @@ extension RStarTree {
         // a cache miss of its own. (Only a hint: nothing is read through it.)
         let idsBase = ids.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
         let idStride = MemoryLayout<String>.stride
+        let (hintBase, hintStride) = hitHint
         let radiusTerm = QueryPoint.term(ofMeters: radius)
         // The box is padded against rounding, and its walk finds every point
         // within the radius (Haversine.coveringBox); the filter is exact.
@@ -376,6 +377,7 @@ extension RStarTree {
                 let d = Haversine.centralAngle(a) * Haversine.earthRadiusMeters
                 if d <= radius {
                     if let idsBase { strata_prefetch(idsBase + Int(slot) * idStride) }
+                    if let hintBase { strata_prefetch(hintBase + Int(slot) * hintStride) }
                     found.append(SlotHit(distance: d, term: a, slot: slot, longitude: lon, latitude: lat))
                 }
             }

@@ -96,6 +96,12 @@ public final class RStarTree: SpatialIndex {
     @exclusivity(unchecked) var scratch = SearchScratch()
     /// How the distance searches ran, for tests that must see each way taken.
     @exclusivity(unchecked) var searchPaths = SearchPaths()
+    /// Per-slot data an owner keeps beside the tree (its base address and
+    /// stride), hinted into the cache for each hit of a distance search as
+    /// the hit is found, so that the owner's reads of it after the search
+    /// find it there. Only a hint: nothing is read through it, and an
+    /// address left stale by a later reallocation costs a wasted hint.
+    @exclusivity(unchecked) var hitHint: (base: UnsafeRawPointer?, stride: Int) = (nil, 0)
 
     /// How insertions place entries.
     public enum InsertionPolicy: Sendable {

@@ -1,4 +1,3 @@
-import CStrataPrefetch
 import StrataStore
 
 /// Queries over the current positions (the hot state) and the history.
@@ -25,25 +24,19 @@ extension Tracker {
     }
 
     private static func hits(_ hits: ArraySlice<SlotHit>, _ ns: NamespaceState) -> [TrackedHit] {
-        prefetchRecords(of: hits, ns)
-        return hits.map { TrackedHit(position: ns.position(of: $0), distanceMeters: $0.distance) }
+        hits.map { TrackedHit(position: ns.position(of: $0), distanceMeters: $0.distance) }
     }
 
-    /// Hints every hit's time and metadata into the cache before the hits are
-    /// turned into positions: slots of an incrementally built tree are in
-    /// arrival order, so each is a miss of its own, and hinting them all
-    /// first lets the misses overlap instead of coming one per result.
+    /// Points the tree's hit hint at the namespace's per-slot states, so that
+    /// a distance search hints each hit's state into the cache as it finds
+    /// it: slots of an incrementally built tree are in arrival order, so
+    /// each is a miss of its own, and the search's remaining work then
+    /// overlaps the misses instead of the hits waiting on them one by one.
     @inline(__always)
-    private static func prefetchRecords(of hits: ArraySlice<SlotHit>, _ ns: NamespaceState) {
-        ns.times.withUnsafeBufferPointer { times in
-            ns.data.withUnsafeBufferPointer { data in
-                guard let t = times.baseAddress, let d = data.baseAddress else { return }
-                for h in hits {
-                    strata_prefetch(t + Int(h.slot))
-                    strata_prefetch(d + Int(h.slot))
-                }
-            }
-        }
+    private static func hintSlots(of ns: NamespaceState) {
+        ns.tree.hitHint = (
+            ns.slots.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }, MemoryLayout<SlotState>.stride
+        )
     }
 
     /// The current position of `object`, or nil when it has none (or it expired).
@@ -74,7 +67,8 @@ extension Tracker {
         try Haversine.validate(radiusMeters: radiusMeters)
         try QueryArguments.check(limit: limit, name: "limit")
         return try withNamespace(namespace, empty: []) { ns throws(SpatialError) in
-            Self.hits(try ns.tree.slotsNear(center, radiusMeters: radiusMeters, limit: limit), ns)
+            Self.hintSlots(of: ns)
+            return Self.hits(try ns.tree.slotsNear(center, radiusMeters: radiusMeters, limit: limit), ns)
         }
     }
 
@@ -84,7 +78,8 @@ extension Tracker {
     public func nearest(namespace: String, to point: GeoPoint, k: Int) throws(SpatialError) -> [TrackedHit] {
         try QueryArguments.check(limit: k, name: "k")
         return try withNamespace(namespace, empty: []) { ns throws(SpatialError) in
-            Self.hits(try ns.tree.slotsNearest(to: point, k: k), ns)
+            Self.hintSlots(of: ns)
+            return Self.hits(try ns.tree.slotsNearest(to: point, k: k), ns)
         }
     }
 
@@ -100,6 +95,7 @@ extension Tracker {
         try Haversine.validate(radiusMeters: radiusMeters)
         try QueryArguments.check(limit: limit, name: "limit")
         try withNamespace(namespace, empty: ()) { ns throws(SpatialError) in
+            Self.hintSlots(of: ns)
             Self.append(try ns.tree.slotsNear(center, radiusMeters: radiusMeters, limit: limit), ns, to: &hits)
         }
     }
@@ -113,13 +109,13 @@ extension Tracker {
         hits.removeAll(keepingCapacity: true)
         try QueryArguments.check(limit: k, name: "k")
         try withNamespace(namespace, empty: ()) { ns throws(SpatialError) in
+            Self.hintSlots(of: ns)
             Self.append(try ns.tree.slotsNearest(to: point, k: k), ns, to: &hits)
         }
     }
 
     private static func append(_ found: ArraySlice<SlotHit>, _ ns: NamespaceState, to hits: inout [TrackedHit]) {
         hits.reserveCapacity(found.count)
-        prefetchRecords(of: found, ns)
         for h in found { hits.append(TrackedHit(position: ns.position(of: h), distanceMeters: h.distance)) }
     }
 

@@ -19,18 +19,25 @@ struct Current {
     var data: [String: String]
 }
 
+/// The rest of an object's current position, beside its tree slot: 16
+/// bytes, so that turning a hit into a position reads one cache line here.
+struct SlotState {
+    /// The time of the current position (stale in free slots).
+    var time: Int64
+    /// The metadata of the current position.
+    var data: [String: String]
+}
+
 /// One namespace's current positions: the R*-tree holds each object's id and
-/// point in a slot; `times` and `data` hold the rest, indexed by the same
-/// slot, so a query turns its hits into positions without a hash lookup.
+/// point in a slot; `slots` holds the rest, indexed by the same slot, so a
+/// query turns its hits into positions without a hash lookup.
 ///
 /// Used only under the tracker's mutex, so its fields skip the dynamic
-/// exclusivity checks (a query reads `times` and `data` once per hit).
+/// exclusivity checks (a query reads `slots` once per hit).
 final class NamespaceState {
     let tree: RStarTree
-    /// Per tree slot: the time of the current position (stale in free slots).
-    @exclusivity(unchecked) var times: [Int64] = []
-    /// Per tree slot: the metadata of the current position.
-    @exclusivity(unchecked) var data: [[String: String]] = []
+    /// Per tree slot: the time and metadata of the current position.
+    @exclusivity(unchecked) var slots: [SlotState] = []
     @exclusivity(unchecked) var ttl: Int64?
     /// A lower bound of every object's time; a purge scan is needed only when
     /// the TTL cut-off passes it.
@@ -43,14 +50,12 @@ final class NamespaceState {
     /// - Throws: `SpatialError.duplicateID` (not for keys read from one store).
     convenience init(objects: [(id: String, current: Current)]) throws(SpatialError) {
         self.init(tree: try RStarTree(bulkLoading: objects.map { SpatialEntry(id: $0.id, point: $0.current.point) }))
-        times = [Int64](repeating: 0, count: objects.count)
-        data = [[String: String]](repeating: [:], count: objects.count)
+        slots = [SlotState](repeating: SlotState(time: 0, data: [:]), count: objects.count)
         for o in objects {
             let slot = Int(tree.slot(for: o.id)!)
-            times[slot] = o.current.time
-            data[slot] = o.current.data
+            slots[slot] = SlotState(time: o.current.time, data: o.current.data)
         }
-        oldestBound = times.min() ?? .max
+        oldestBound = slots.lazy.map(\.time).min() ?? .max
     }
 
     /// The number of objects.
@@ -59,7 +64,8 @@ final class NamespaceState {
     /// The current position in `slot`.
     @inline(__always)
     func current(slot: Int32) -> Current {
-        Current(point: tree.points[Int(slot)], time: times[Int(slot)], data: data[Int(slot)])
+        let s = slots[Int(slot)]
+        return Current(point: tree.points[Int(slot)], time: s.time, data: s.data)
     }
 
     /// The current position of `id`, if any.
@@ -70,35 +76,31 @@ final class NamespaceState {
     /// The position of the object in `slot`, as queries return it.
     @inline(__always)
     func position(slot: Int32) -> TrackedPosition {
-        TrackedPosition(
-            object: tree.id(ofSlot: slot), point: tree.points[Int(slot)], time: times[Int(slot)],
-            data: data[Int(slot)])
+        let s = slots[Int(slot)]
+        return TrackedPosition(object: tree.id(ofSlot: slot), point: tree.points[Int(slot)], time: s.time, data: s.data)
     }
 
     /// The position of a query hit (its point from the hit, see `RStarTree.point(of:)`).
     @inline(__always)
     func position(of hit: SlotHit) -> TrackedPosition {
-        TrackedPosition(
-            object: tree.id(ofSlot: hit.slot), point: tree.point(of: hit), time: times[Int(hit.slot)],
-            data: data[Int(hit.slot)])
+        let s = slots[Int(hit.slot)]
+        return TrackedPosition(
+            object: tree.id(ofSlot: hit.slot), point: tree.point(of: hit), time: s.time, data: s.data)
     }
 
     /// Makes `point` at `time` the object's current position unless it has a
     /// newer one (equal times: the later call wins); returns whether it did.
     func update(_ id: String, point: GeoPoint, time: Int64, data d: [String: String]) -> Bool {
         if let slot = tree.slot(for: id) {
-            guard times[Int(slot)] <= time else { return false }
-            times[Int(slot)] = time
-            data[Int(slot)] = d
+            guard slots[Int(slot)].time <= time else { return false }
+            slots[Int(slot)] = SlotState(time: time, data: d)
             tree.move(slot: slot, to: point)
         } else {
             let slot = Int(tree.insertAbsent(id: id, point: point))
-            if slot == times.count {
-                times.append(time)
-                data.append(d)
+            if slot == slots.count {
+                slots.append(SlotState(time: time, data: d))
             } else {
-                times[slot] = time
-                data[slot] = d
+                slots[slot] = SlotState(time: time, data: d)
             }
         }
         oldestBound = min(oldestBound, time)
@@ -108,14 +110,14 @@ final class NamespaceState {
     /// Removes an object; returns whether it was present.
     func remove(_ id: String) -> Bool {
         guard let slot = tree.slot(for: id) else { return false }
-        data[Int(slot)] = [:]
+        slots[Int(slot)].data = [:]
         return tree.remove(id: id)
     }
 
     /// The oldest time of any object, or `.max`.
     func oldestTime() -> Int64 {
         var oldest = Int64.max
-        tree.forEachSlot { slot, _ in oldest = min(oldest, times[Int(slot)]) }
+        tree.forEachSlot { slot, _ in oldest = min(oldest, slots[Int(slot)].time) }
         return oldest
     }
 
@@ -130,7 +132,7 @@ final class NamespaceState {
         var expired: [String] = []
         var oldest = Int64.max
         tree.forEachSlot { slot, id in
-            let t = times[Int(slot)]
+            let t = slots[Int(slot)].time
             if now &- t > ttl { expired.append(id) } else { oldest = min(oldest, t) }
         }
         for id in expired { _ = remove(id) }
