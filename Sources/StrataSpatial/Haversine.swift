@@ -25,7 +25,8 @@ public enum Haversine {
     {
         let phi1 = latitude1 * radiansPerDegree
         let phi2 = latitude2 * radiansPerDegree
-        let a = haversineTerm(phi1: phi1, cosPhi1: cos(phi1), phi2: phi2, deltaLambda: (longitude2 - longitude1) * radiansPerDegree)
+        let a = haversineTerm(
+            phi1: phi1, cosPhi1: cos(phi1), phi2: phi2, deltaLambda: (longitude2 - longitude1) * radiansPerDegree)
         return centralAngle(a) * earthRadiusMeters
     }
 
@@ -64,7 +65,19 @@ public enum Haversine {
     /// The central angle, in radians, for a haversine term.
     @inline(__always)
     static func centralAngle(_ a: Double) -> Double {
-        2 * asin(min(1, a.squareRoot()))
+        2 * arcsine(min(1, a.squareRoot()))
+    }
+
+    /// asin x for the central angle, in the same way as `sine`: below 1/16
+    /// (distances up to about 800 km) the series x + x³/6 + 3x⁵/40 + 5x⁷/112
+    /// + 35x⁹/1152 + 63x¹¹/2816, whose first term left out is under 10⁻¹⁶ of
+    /// the result; elsewhere the library's `asin`.
+    @inline(__always)
+    static func arcsine(_ x: Double) -> Double {
+        guard x < 0.0625 else { return asin(x) }
+        let x2 = x * x
+        return x + x * x2
+            * (1.0 / 6 + x2 * (3.0 / 40 + x2 * (5.0 / 112 + x2 * (35.0 / 1152 + x2 * (63.0 / 2816)))))
     }
 
     /// Checks a radius in metres.
