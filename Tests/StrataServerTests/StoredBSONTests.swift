@@ -2,22 +2,8 @@ import Foundation
 import Testing
 
 /// A Python interpreter with pymongo's `bson` and `json_util` (Debian:
-/// `python3-pymongo`), chosen as `pythonWithMsgpack` is.
-let pythonWithPymongo: String? = {
-    var candidates: [String] = []
-    if let chosen = ProcessInfo.processInfo.environment["STRATA_PYTHON"] { candidates.append(chosen) }
-    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-        let path = "\(directory)/python3"
-        if FileManager.default.isExecutableFile(atPath: path) {
-            candidates.append(path)
-            break
-        }
-    }
-    candidates.append("/usr/bin/python3")
-    return candidates.first { python in
-        (try? StoredBSONTests.run(python, ["-c", "import bson, bson.json_util"]).status) == 0
-    }
-}()
+/// `python3-pymongo`).
+let pythonWithPymongo = python(running: "import bson, bson.json_util")
 
 /// `scripts/bson-check.py`, found from this file's path.
 let bsonCheckScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

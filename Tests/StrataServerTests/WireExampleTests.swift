@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// A Python interpreter that can `import msgpack`: `STRATA_PYTHON` if set,
-/// else the first `python3` on `PATH`, else `/usr/bin/python3` (where Debian's
-/// `python3-msgpack` installs it when `PATH` leads to another Python).
-let pythonWithMsgpack: String? = {
+/// The first Python interpreter that runs `statement` without error:
+/// `STRATA_PYTHON` if set, else the first `python3` on `PATH`, else
+/// `/usr/bin/python3` (where Debian's `python3-*` packages install modules
+/// when `PATH` leads to another Python). Nil when none can.
+func python(running statement: String) -> String? {
     var candidates: [String] = []
     if let chosen = ProcessInfo.processInfo.environment["STRATA_PYTHON"] { candidates.append(chosen) }
     for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
@@ -18,14 +19,17 @@ let pythonWithMsgpack: String? = {
     return candidates.first { python in
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import msgpack"]
+        process.arguments = ["-c", statement]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }
-}()
+}
+
+/// A Python interpreter that can `import msgpack` (Debian: `python3-msgpack`).
+let pythonWithMsgpack = python(running: "import msgpack")
 
 /// `scripts/wire-example.py`, found from this file's path.
 let wireExampleScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
