@@ -434,6 +434,7 @@ extension RStarTree {
     static func rankFront(_ h: UnsafeMutableBufferPointer<SlotHit>, _ n: Int) -> Bool {
         let m = h.count
         let front = min(n, m)
+        guard front > 0 else { return true }
         // The distances four to a vector, the last one padded with infinity
         // (never nearer than anything).
         let lanes = (m + 3) / 4

@@ -41,7 +41,9 @@ struct RStarTreeTests {
             #expect(got == want, "seed \(seed): box \(box): \(got.count) ids, expected \(want.count)")
             if got != want { return }
 
-            let center = Bool.random(using: &rng) ? rng.point() : (model.objects.values.randomElement(using: &rng) ?? rng.point())
+            let center =
+                Bool.random(using: &rng)
+                ? rng.point() : (model.objects.values.randomElement(using: &rng) ?? rng.point())
             let ranked = model.ranked(from: center)
             let radius = rng.radius()
             let limit = [1, 10, 100, Int.max].randomElement(using: &rng)!
@@ -49,7 +51,8 @@ struct RStarTreeTests {
             let wantNear = Array(ranked.filter { $0.distanceMeters <= radius }.prefix(limit))
             #expect(
                 near == wantNear,
-                "seed \(seed): radius \(radius) m around \(center) limit \(limit): \(near.count) hits, expected \(wantNear.count); first difference \(zip(near, wantNear).first { $0.0 != $0.1 }.map { "\($0)" } ?? "-")")
+                "seed \(seed): radius \(radius) m around \(center) limit \(limit): \(near.count) hits, expected \(wantNear.count); first difference \(zip(near, wantNear).first { $0.0 != $0.1 }.map { "\($0)" } ?? "-")"
+            )
             if near != wantNear { return }
             try tree.search(near: center, radiusMeters: radius, limit: limit, into: &buffer)
             #expect(buffer == near, "seed \(seed): radius into a buffer differs")
@@ -57,7 +60,9 @@ struct RStarTreeTests {
             let k = [1, 2, 10, 50].randomElement(using: &rng)!
             let knn = try tree.nearest(to: center, k: k)
             let wantKnn = Array(ranked.prefix(k))
-            #expect(knn == wantKnn, "seed \(seed): \(k) nearest to \(center): \(knn.map(\.id)) expected \(wantKnn.map(\.id))")
+            #expect(
+                knn == wantKnn,
+                "seed \(seed): \(k) nearest to \(center): \(knn.map(\.id)) expected \(wantKnn.map(\.id))")
             if knn != wantKnn { return }
             try tree.nearest(to: center, k: k, into: &buffer)
             #expect(buffer == knn, "seed \(seed): nearest into a buffer differs")
@@ -170,7 +175,8 @@ struct RStarTreeTests {
             let wantNear = Array(ranked.filter { $0.distanceMeters <= radius }.prefix(k))
             #expect(
                 near == wantNear,
-                "seed \(seed): \(radius) m around \(center), limit \(k): \(near.map(\.id)) expected \(wantNear.map(\.id))")
+                "seed \(seed): \(radius) m around \(center), limit \(k): \(near.map(\.id)) expected \(wantNear.map(\.id))"
+            )
             if near != wantNear { return }
         }
         let paths = tree.searchPaths
@@ -195,6 +201,36 @@ struct RStarTreeTests {
         }
         #expect(tree.invariantViolations() == [])
         try Self.check(tree, against: model, queries: 200, rng: &rng, seed: seed)
+    }
+
+    /// `rankFront` on every size it takes (0 to 32 hits, fronts of 1 to 40):
+    /// with distinct distances its front is the sorted front; with an equal
+    /// pair inside the front it declines and leaves the hits as they were.
+    @Test("ranking the front of up to 32 hits")
+    func rankingTheFront() {
+        var rng = SplitMix64(seed: 61)
+        for m in 0...32 {
+            for n in [1, 2, 5, 10, 31, 32, 40] {
+                var hits = (0..<m).map { i in
+                    SlotHit(
+                        distance: Double.random(in: 0..<1_000, using: &rng), term: 0, slot: Int32(i), longitude: 0,
+                        latitude: 0)
+                }
+                let sorted = hits.sorted { $0.distance < $1.distance }.prefix(n).map(\.slot)
+                let ranked = hits.withUnsafeMutableBufferPointer { RStarTree.rankFront($0, n) }
+                #expect(ranked, "m \(m) n \(n)")
+                #expect(hits.prefix(min(n, m)).map(\.slot) == Array(sorted), "m \(m) n \(n)")
+                guard m >= 2 else { continue }
+                let order = hits.sorted { $0.distance < $1.distance }
+                hits = order.shuffled(using: &rng)
+                // The two nearest made equal: a tie inside every front.
+                let tied = hits.firstIndex { $0.slot == order[1].slot }!
+                hits[tied].distance = order[0].distance
+                let before = hits.map(\.slot)
+                #expect(!hits.withUnsafeMutableBufferPointer { RStarTree.rankFront($0, n) }, "m \(m) n \(n)")
+                #expect(hits.map(\.slot) == before)
+            }
+        }
     }
 
     /// Short answers (up to 32 hits, ordered by rank) with equal distances:
@@ -265,7 +301,8 @@ struct RStarTreeTests {
                 }
             case 4..<7:
                 let p = altitude(
-                    Bool.random(using: &rng) ? rng.point() : rng.point(near: model.objects[id] ?? rng.point(), spreadDegrees: 0.01))
+                    Bool.random(using: &rng)
+                        ? rng.point() : rng.point(near: model.objects[id] ?? rng.point(), spreadDegrees: 0.01))
                 tree.move(id: id, to: p)
                 model.objects[id] = p
             default:
@@ -342,7 +379,10 @@ struct RStarTreeTests {
     }
 
     /// The invariant checker must notice each kind of damage.
-    @Test(arguments: ["loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf", "altitude count", "stale cosine", "moved leaf point"])
+    @Test(arguments: [
+        "loose rectangle", "wrong count", "stale id map", "orphan parent link", "lost node", "wrong leaf",
+        "altitude count", "stale cosine", "moved leaf point",
+    ])
     func invariantCheckerCatchesDamage(damage: String) throws {
         var rng = SplitMix64(seed: 9)
         let tree = RStarTree(maxEntries: 4)
